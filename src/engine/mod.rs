@@ -1,0 +1,7 @@
+//! The engines: backup streams a device into the vault, restore streams a snapshot back onto a device. Both
+//! report through [`Progress`] and stop when their [`Cancel`] is flipped; the command line and the app are two
+//! faces of the same functions.
+
+mod progress;
+
+pub use progress::{Cancel, Meter, Notice, Phase, Progress, Silent, Status};

@@ -1,0 +1,13 @@
+//! Lifeboat: encrypted, incremental, local backups of phones.
+//!
+//! The rooms, in the order data flows through them:
+//! - [`device`]: where data comes from and goes back to (folders, phones over their transports, virtual phones);
+//! - [`engine`]: backup and restore, streaming device → vault → device with progress and cancellation;
+//! - [`vault`]: the encrypted, deduplicating, crash-safe repository on disk;
+//! - [`data`]: categories, item paths and normalized records with their open formats.
+//!
+//! The command line ([`cli`]) and the desktop app are thin faces over these; neither holds backup logic.
+
+pub mod data;
+pub mod device;
+pub mod engine;
