@@ -11,3 +11,10 @@
 pub mod data;
 pub mod device;
 pub mod engine;
+pub mod vault;
+
+pub mod cli;
+pub mod i18n;
+pub mod logging;
+pub mod paths;
+pub mod text;

@@ -1,1 +1,26 @@
-fn main() {}
+//! The `lifeboat` program: parses the command line, sets up logging and language, runs the command, and
+//! turns a failure into one line on stderr and an exit code.
+
+use clap::Parser;
+use lifeboat::cli::{self, Cli};
+
+fn main() {
+    // Die quietly when stdout is closed early (`lifeboat ls latest | head`), as command-line tools do.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of SIGPIPE before any thread starts has no other effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let cli = Cli::parse();
+    lifeboat::logging::init(cli.verbose);
+    if let Ok(language) = std::env::var("LIFEBOAT_LANG")
+        && let Err(e) = lifeboat::i18n::set_language(&language)
+    {
+        log::warn!("LIFEBOAT_LANG: {e}");
+    }
+    if let Err(failure) = cli::run(cli) {
+        log::info!("failed: {}", failure.message);
+        eprintln!("lifeboat: {}", failure.message);
+        std::process::exit(failure.code);
+    }
+}

@@ -85,9 +85,16 @@ impl FolderDevice {
 
     /// Walks the tree depth-first in name order, without following links.
     fn visit(&self, categories: &CategorySet, sink: &mut dyn WalkSink) -> Result<(), DeviceError> {
-        let mut stack: Vec<(PathBuf, Option<ItemPath>)> = vec![(self.root.clone(), None)];
-        while let Some((dir, item)) = stack.pop() {
-            let mut children = match read_dir_sorted(&dir) {
+        let mut stack = vec![Pending::Dir(self.root.clone(), None)];
+        while let Some(pending) = stack.pop() {
+            let (dir, item) = match pending {
+                Pending::Item(path, item, meta) => {
+                    self.emit(path, item, &meta, categories, sink)?;
+                    continue;
+                }
+                Pending::Dir(dir, item) => (dir, item),
+            };
+            let children = match read_dir_sorted(&dir) {
                 Ok(children) => children,
                 Err(e) if item.is_some() => {
                     sink.skipped(display(&item), format!("cannot list this folder: {e}"));
@@ -96,19 +103,17 @@ impl FolderDevice {
                 Err(e) => return Err(DeviceError::io("list", &dir, e)),
             };
             if children.is_empty()
-                && let Some(item) = &item
+                && let Some(item) = item
             {
-                let category = classify(item);
+                let category = classify(&item);
                 if categories.contains(category) {
                     let meta = fs::symlink_metadata(&dir).map_err(|e| DeviceError::io("read", &dir, e))?;
-                    sink.entry(entry_for(item.clone(), category, EntryKind::Dir, &meta))?;
+                    sink.entry(entry_for(item, category, EntryKind::Dir, &meta))?;
                 }
                 continue;
             }
-            // Reverse so that popping from the stack visits names in ascending order.
-            children.reverse();
-            let mut subdirs = Vec::new();
-            for (name, path) in children {
+            // Pushed in reverse so that popping visits names in ascending order.
+            for (name, path) in children.into_iter().rev() {
                 let Some(name) = name.to_str() else {
                     let shown = path.display().to_string();
                     sink.skipped(shown, "the name is not valid UTF-8 and cannot be stored faithfully".into());
@@ -125,41 +130,50 @@ impl FolderDevice {
                         continue;
                     }
                 };
-                let meta = match fs::symlink_metadata(&path) {
-                    Ok(meta) => meta,
-                    Err(e) => {
-                        sink.skipped(child.to_string(), format!("cannot read: {e}"));
-                        continue;
-                    }
-                };
-                let file_type = meta.file_type();
-                if file_type.is_dir() {
-                    subdirs.push((path, Some(child)));
-                    continue;
-                }
-                let category = classify(&child);
-                if !categories.contains(category) {
-                    continue;
-                }
-                if file_type.is_symlink() {
-                    let target = fs::read_link(&path).map_err(|e| DeviceError::io("read", &path, e))?;
-                    let Some(target) = target.to_str() else {
-                        sink.skipped(child.to_string(), "the link target is not valid UTF-8".into());
-                        continue;
-                    };
-                    let kind = EntryKind::Symlink { target: target.to_string() };
-                    sink.entry(entry_for(child, category, kind, &meta))?;
-                } else if file_type.is_file() {
-                    sink.entry(entry_for(child, category, EntryKind::File, &meta))?;
-                } else {
-                    sink.skipped(child.to_string(), "not a regular file (a device, pipe or socket)".into());
+                match fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.is_dir() => stack.push(Pending::Dir(path, Some(child))),
+                    Ok(meta) => stack.push(Pending::Item(path, child, meta)),
+                    Err(e) => sink.skipped(child.to_string(), format!("cannot read: {e}")),
                 }
             }
-            // Subdirectories were collected in ascending order; push them reversed to pop them ascending.
-            stack.extend(subdirs.into_iter().rev());
         }
         Ok(())
     }
+
+    fn emit(
+        &self,
+        path: PathBuf,
+        item: ItemPath,
+        meta: &Metadata,
+        categories: &CategorySet,
+        sink: &mut dyn WalkSink,
+    ) -> Result<(), DeviceError> {
+        let category = classify(&item);
+        if !categories.contains(category) {
+            return Ok(());
+        }
+        let file_type = meta.file_type();
+        if file_type.is_symlink() {
+            let target = fs::read_link(&path).map_err(|e| DeviceError::io("read", &path, e))?;
+            let Some(target) = target.to_str() else {
+                sink.skipped(item.to_string(), "the link target is not valid UTF-8".into());
+                return Ok(());
+            };
+            let kind = EntryKind::Symlink { target: target.to_string() };
+            sink.entry(entry_for(item, category, kind, meta))
+        } else if file_type.is_file() {
+            sink.entry(entry_for(item, category, EntryKind::File, meta))
+        } else {
+            sink.skipped(item.to_string(), "not a regular file (a device, pipe or socket)".into());
+            Ok(())
+        }
+    }
+}
+
+/// Work left in a walk.
+enum Pending {
+    Dir(PathBuf, Option<ItemPath>),
+    Item(PathBuf, ItemPath, Metadata),
 }
 
 fn display(item: &Option<ItemPath>) -> String {

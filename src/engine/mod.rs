@@ -5,3 +5,11 @@
 mod progress;
 
 pub use progress::{Cancel, Meter, Notice, Phase, Progress, Silent, Status};
+
+mod backup;
+mod error;
+mod restore;
+
+pub use backup::{BackupOptions, BackupSummary, backup};
+pub use error::EngineError;
+pub use restore::{RestoreOptions, RestoreSummary, restore};

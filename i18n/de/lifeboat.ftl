@@ -1,0 +1,73 @@
+# Lifeboat, deutsche Texte.
+
+## Passwörter
+password-prompt = Passwort des Tresors:
+password-new-prompt = Neues Passwort des Tresors:
+password-repeat-prompt = Noch einmal eingeben:
+password-mismatch = Die beiden Passwörter stimmen nicht überein; nichts wurde geändert.
+password-empty = Das Passwort darf nicht leer sein.
+password-no-terminal = Kein Passwort: Setzen Sie LIFEBOAT_PASSWORD oder starten Sie Lifeboat in einem Terminal.
+password-lost-warning = Wichtig: Ihre Sicherungen lassen sich nur mit diesem Passwort öffnen. Geht es verloren, kann niemand (auch Lifeboat nicht) sie wiederherstellen. Bewahren Sie es sicher auf.
+password-changed = Das Passwort des Tresors wurde geändert.
+
+## Fortschritt
+phase-scanning = Durchsuchen
+phase-transferring = Kopieren
+phase-finishing = Abschließen
+phase-verifying = Prüfen
+progress-line = { $items_done }/{ $items_total } Elemente, { $bytes_done } von { $bytes_total }, { $rate }, noch { $eta }
+notice-line = Warnung: { $subject }: { $message }
+
+## Tresor
+vault-created = Neuer Tresor in { $path } angelegt.
+no-vault-path = Es gibt keinen Benutzerordner für den Tresor; geben Sie --vault ORDNER an.
+unlocked = Die Sperre von { $holder } wurde entfernt.
+not-locked = Der Tresor war nicht gesperrt.
+snapshot-forgotten = Sicherung { $id } entfernt; `lifeboat prune` gibt ihren Platz frei.
+snapshot-damaged = Warnung: Sicherung { $id } ist nicht lesbar: { $reason }
+prune-summary = Aufräumen beendet: { $removed } Pakete entfernt, { $repacked } neu gepackt, { $freed } frei geworden.
+
+## Sicherung
+backup-done = { $device } als Sicherung { $id } gesichert: { $items } Elemente, { $size }, in { $duration }.
+backup-category = { $category }: { $items } Elemente, { $size }
+backup-incremental = { $unchanged } Elemente seit der letzten Sicherung unverändert, { $read } gelesen; { $new } neue Daten, { $stored } im Tresor hinzugekommen.
+backup-unavailable = { $category } ist nicht verfügbar: { $reason }
+backup-skipped = ausgelassen: { $what }: { $reason }
+
+## Listen
+col-id = ID
+col-time = ZEIT
+col-device = GERÄT
+col-categories = KATEGORIEN
+col-items = ELEMENTE
+col-size = GRÖSSE
+col-status = STATUS
+col-type = ART
+col-category = KATEGORIE
+col-modified = GEÄNDERT
+col-path = PFAD
+status-complete = vollständig
+status-incomplete = unvollständig (unterbrochen)
+
+## Wiederherstellen
+restore-done = { $items } Elemente ({ $size }) in { $duration } nach { $target } wiederhergestellt.
+restore-failed-item = nicht wiederhergestellt: { $path }: { $reason }
+restore-incomplete = { $count ->
+    [one] Ein Element wurde nicht wiederhergestellt: { $first }
+   *[other] { $count } Elemente wurden nicht wiederhergestellt; das erste: { $first }
+}
+
+## Prüfen
+verify-summary = { $snapshots } Sicherungen und { $packs } von { $total } Paketen geprüft ({ $size } gelesen).
+verify-problem = beschädigt: { $problem }
+verify-damaged-item = { $path } aus Sicherung { $snapshot } ist nicht wiederherstellbar: { $reason }
+verify-unindexed = { $count } Pakete stehen in keinem Index; die nächste Sicherung nimmt sie wieder auf, und Aufräumen entfernt, was niemand braucht.
+verify-ok = Alles ist unversehrt.
+verify-damaged = Der Tresor ist beschädigt: { $problems } Probleme, { $items } Elemente betroffen.
+
+## Demo
+demo-intro = Demo: Das Demo-Telefon in { $phone } wird im Demo-Tresor { $vault } gesichert.
+demo-next = Der Demo-Tresor enthält jetzt { $count } Sicherungen. Erkunden Sie ihn mit:
+    LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
+    LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
+  Starten Sie die Demo erneut: Sie macht ein weiteres Foto und sichert nur, was sich geändert hat.

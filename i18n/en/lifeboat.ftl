@@ -1,0 +1,73 @@
+# Lifeboat, English texts (the reference: every id here must exist in every other language).
+
+## Passwords
+password-prompt = Vault password:
+password-new-prompt = New vault password:
+password-repeat-prompt = Type it again:
+password-mismatch = The two passwords differ; nothing was changed.
+password-empty = The password must not be empty.
+password-no-terminal = No password: set LIFEBOAT_PASSWORD or run Lifeboat in a terminal.
+password-lost-warning = Important: your backups can only be opened with this password. If it is lost, nobody (not even Lifeboat) can recover them. Write it down somewhere safe.
+password-changed = The vault password was changed.
+
+## Progress
+phase-scanning = Scanning
+phase-transferring = Copying
+phase-finishing = Finishing
+phase-verifying = Verifying
+progress-line = { $items_done }/{ $items_total } items, { $bytes_done } of { $bytes_total }, { $rate }, { $eta } left
+notice-line = warning: { $subject }: { $message }
+
+## Vault
+vault-created = Created a new vault at { $path }.
+no-vault-path = There is no home folder to keep the vault in; pass --vault DIR.
+unlocked = Removed the lock held by { $holder }.
+not-locked = The vault was not locked.
+snapshot-forgotten = Forgot snapshot { $id }; run `lifeboat prune` to reclaim its space.
+snapshot-damaged = warning: snapshot { $id } cannot be read: { $reason }
+prune-summary = Prune finished: { $removed } packs removed, { $repacked } repacked, { $freed } freed.
+
+## Backup
+backup-done = Backed up { $device } as snapshot { $id }: { $items } items, { $size }, in { $duration }.
+backup-category = { $category }: { $items } items, { $size }
+backup-incremental = { $unchanged } items unchanged since the last backup, { $read } read; { $new } of new data, { $stored } added to the vault.
+backup-unavailable = { $category } is not available: { $reason }
+backup-skipped = left out { $what }: { $reason }
+
+## Listing
+col-id = ID
+col-time = TIME
+col-device = DEVICE
+col-categories = CATEGORIES
+col-items = ITEMS
+col-size = SIZE
+col-status = STATUS
+col-type = TYPE
+col-category = CATEGORY
+col-modified = MODIFIED
+col-path = PATH
+status-complete = complete
+status-incomplete = incomplete (interrupted)
+
+## Restore
+restore-done = Restored { $items } items ({ $size }) to { $target } in { $duration }.
+restore-failed-item = not restored: { $path }: { $reason }
+restore-incomplete = { $count ->
+    [one] One item was not restored: { $first }
+   *[other] { $count } items were not restored; the first: { $first }
+}
+
+## Verify
+verify-summary = Checked { $snapshots } snapshots and { $packs } of { $total } packs ({ $size } read).
+verify-problem = damaged: { $problem }
+verify-damaged-item = cannot restore { $path } from snapshot { $snapshot }: { $reason }
+verify-unindexed = { $count } packs are not in any index; the next backup re-indexes them, and prune removes what nothing uses.
+verify-ok = Everything is intact.
+verify-damaged = The vault is damaged: { $problems } problems, { $items } items affected.
+
+## Demo
+demo-intro = Demo: backing up the demo phone at { $phone } into the demo vault at { $vault }.
+demo-next = The demo vault now holds { $count } backups. Explore it with:
+    LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
+    LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
+  Run the demo again: it takes one more photo and backs up only what changed.

@@ -1,0 +1,557 @@
+//! The command line: the same engines as the app, for terminals and scripts. Non-interactive when
+//! `LIFEBOAT_PASSWORD` is set; results on stdout (`--json` where it helps), progress and notices on stderr,
+//! and an exit code that says what went wrong.
+
+mod demo;
+mod output;
+mod password;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use crate::data::{CategorySet, UnknownCategory};
+use crate::device::folder::FolderDevice;
+use crate::device::{DeviceError, EntryKind, RestorePolicy};
+use crate::engine::{self, BackupOptions, Cancel, EngineError, RestoreOptions};
+use crate::vault::{KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
+use crate::{t, text};
+
+use output::Console;
+
+/// Exit codes, documented in README.md.
+pub mod exit {
+    /// Something failed; the message says what.
+    pub const FAILURE: i32 = 1;
+    /// The command line itself was wrong.
+    pub const USAGE: i32 = 2;
+    /// The password does not open the vault.
+    pub const WRONG_PASSWORD: i32 = 3;
+    /// Another program is writing to the vault.
+    pub const LOCKED: i32 = 4;
+    /// `verify` found damage.
+    pub const DAMAGED: i32 = 5;
+    /// Some items were not restored (or not backed up).
+    pub const INCOMPLETE: i32 = 6;
+    /// Cancelled by the person.
+    pub const CANCELLED: i32 = 130;
+}
+
+/// Lifeboat: encrypted, incremental backups of phones.
+#[derive(Debug, Parser)]
+#[command(name = "lifeboat", version, about, long_about = None)]
+pub struct Cli {
+    /// The vault folder (default: under your data folder).
+    #[arg(long, env = "LIFEBOAT_VAULT", global = true)]
+    pub vault: Option<PathBuf>,
+    /// More detail on stderr (-v, -vv, -vvv).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Show only results and problems, no progress.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or manage the vault.
+    #[command(subcommand)]
+    Vault(VaultCommand),
+    /// Back up a device into the vault.
+    Backup(BackupArgs),
+    /// List the backups in the vault.
+    Snapshots {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the items of one backup.
+    Ls {
+        /// Snapshot id (a prefix is enough) or "latest".
+        snapshot: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore items of a backup.
+    Restore(RestoreArgs),
+    /// Check that everything in the vault can be read back.
+    Verify {
+        /// Check only this percentage of the data, chosen at random.
+        #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+        sample: Option<f64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove backups (their space is reclaimed by `prune`).
+    Forget {
+        /// Snapshot ids (prefixes are enough).
+        #[arg(required = true)]
+        snapshots: Vec<String>,
+    },
+    /// Reclaim space that no backup uses any more.
+    Prune,
+    /// Change the vault password.
+    Passwd,
+    /// Remove a lock left by a program that is gone.
+    Unlock,
+    /// Back up a demo phone into a demo vault: the whole job, with no phone needed.
+    Demo {
+        /// Where the demo phone and vault live (default: under your data folder).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Vault management.
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Create a new, empty vault.
+    Init {
+        /// Memory for the password hash, in MiB (default 64).
+        #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(8..=4096))]
+        kdf_memory_mib: u32,
+        /// Passes of the password hash (default 3).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+        kdf_passes: u32,
+    },
+}
+
+/// `lifeboat backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Back up this folder (an SD card, a mounted phone, any directory).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// Only these categories, comma-separated (contacts, photos, messages, calls, settings, apps, files).
+    #[arg(long, value_parser = parse_categories)]
+    pub categories: Option<CategorySet>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `lifeboat restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Snapshot id (a prefix is enough) or "latest".
+    pub snapshot: String,
+    /// Restore into this folder (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+    /// Only these categories, comma-separated.
+    #[arg(long, value_parser = parse_categories)]
+    pub categories: Option<CategorySet>,
+    /// Only items matching this pattern (repeatable), e.g. 'DCIM/**' or '*.vcf'.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// Replace files that already exist in the target.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+fn parse_categories(list: &str) -> Result<CategorySet, UnknownCategory> {
+    CategorySet::parse_list(list)
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    let value: f64 = text.trim_end_matches('%').parse().map_err(|_| format!("\"{text}\" is not a number"))?;
+    if value > 0.0 && value <= 100.0 {
+        Ok(value)
+    } else {
+        Err("give a percentage above 0 and up to 100".into())
+    }
+}
+
+/// A failed command: what to print and which exit code to use.
+#[derive(Debug)]
+pub struct Failure {
+    /// Exit code.
+    pub code: i32,
+    /// One line for the person.
+    pub message: String,
+}
+
+impl Failure {
+    /// A general failure.
+    pub fn general(message: impl Into<String>) -> Self {
+        Self { code: exit::FAILURE, message: message.into() }
+    }
+
+    /// A mistake on the command line.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self { code: exit::USAGE, message: message.into() }
+    }
+}
+
+impl From<VaultError> for Failure {
+    fn from(error: VaultError) -> Self {
+        let code = match error {
+            VaultError::WrongPassword(_) => exit::WRONG_PASSWORD,
+            VaultError::Locked { .. } => exit::LOCKED,
+            VaultError::Damaged { .. } | VaultError::Missing { .. } => exit::DAMAGED,
+            VaultError::Cancelled => exit::CANCELLED,
+            _ => exit::FAILURE,
+        };
+        Self { code, message: error.to_string() }
+    }
+}
+
+impl From<EngineError> for Failure {
+    fn from(error: EngineError) -> Self {
+        match error {
+            EngineError::Vault(e) => e.into(),
+            EngineError::Cancelled => Self { code: exit::CANCELLED, message: error.to_string() },
+            EngineError::BadPattern { .. } => Self::usage(error.to_string()),
+            other => Self::general(other.to_string()),
+        }
+    }
+}
+
+impl From<DeviceError> for Failure {
+    fn from(error: DeviceError) -> Self {
+        Self::general(error.to_string())
+    }
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let cancel = Cancel::new();
+    match cli.command {
+        Command::Vault(VaultCommand::Init { kdf_memory_mib, kdf_passes }) => {
+            let path = vault_path(&cli.vault)?;
+            let password = password::new("LIFEBOAT_PASSWORD")?;
+            let kdf = KdfParams { memory_kib: kdf_memory_mib * 1024, passes: kdf_passes, lanes: 1 };
+            Vault::init(&path, &password, kdf)?;
+            println!("{}", t!("vault-created", path = path.display().to_string()));
+            Ok(())
+        }
+        Command::Backup(args) => {
+            let vault = open_vault(&cli.vault)?;
+            let device = FolderDevice::new(&args.from)?;
+            let options = BackupOptions {
+                categories: args.categories.unwrap_or_else(CategorySet::all),
+                ..BackupOptions::default()
+            };
+            let console = Console::new(cli.quiet);
+            let summary = engine::backup(&vault, &device, &options, &console, &cancel);
+            console.finish();
+            print_backup_summary(&summary?, args.json);
+            Ok(())
+        }
+        Command::Snapshots { json } => list_snapshots(&open_vault(&cli.vault)?, json),
+        Command::Ls { snapshot, json } => list_items(&open_vault(&cli.vault)?, &snapshot, json),
+        Command::Restore(args) => restore(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
+        Command::Verify { sample, json } => {
+            verify(&open_vault(&cli.vault)?, sample, json, cli.quiet, &cancel)
+        }
+        Command::Forget { snapshots } => {
+            let vault = open_vault(&cli.vault)?;
+            let found: Vec<Snapshot> =
+                snapshots.iter().map(|s| vault.find_snapshot(s)).collect::<Result<_, _>>()?;
+            vault.forget(&found.iter().map(|s| s.id).collect::<Vec<_>>())?;
+            for snapshot in found {
+                println!("{}", t!("snapshot-forgotten", id = snapshot.id.short()));
+            }
+            Ok(())
+        }
+        Command::Prune => {
+            let vault = open_vault(&cli.vault)?;
+            let console = Console::new(cli.quiet);
+            let report = vault.prune(&crate::engine::Meter::new(&console), &cancel);
+            console.finish();
+            let report = report?;
+            println!(
+                "{}",
+                t!(
+                    "prune-summary",
+                    removed = report.packs_removed,
+                    repacked = report.packs_repacked,
+                    freed = text::bytes(report.bytes_freed)
+                )
+            );
+            Ok(())
+        }
+        Command::Passwd => {
+            let mut vault = open_vault(&cli.vault)?;
+            let new = password::new("LIFEBOAT_NEW_PASSWORD")?;
+            vault.change_password(&new, KdfParams::default())?;
+            println!("{}", t!("password-changed"));
+            Ok(())
+        }
+        Command::Unlock => {
+            let path = vault_path(&cli.vault)?;
+            if !Vault::exists(&path) {
+                return Err(VaultError::NotAVault(path).into());
+            }
+            match Vault::force_unlock(&path)? {
+                Some(info) => {
+                    println!("{}", t!("unlocked", holder = format!("{} ({})", info.host, info.pid)))
+                }
+                None => println!("{}", t!("not-locked")),
+            }
+            Ok(())
+        }
+        Command::Demo { dir } => demo::run(dir, cli.quiet, &cancel),
+    }
+}
+
+fn vault_path(flag: &Option<PathBuf>) -> Result<PathBuf, Failure> {
+    flag.clone().or_else(crate::paths::default_vault).ok_or_else(|| Failure::usage(t!("no-vault-path")))
+}
+
+fn open_vault(flag: &Option<PathBuf>) -> Result<Vault, Failure> {
+    let path = vault_path(flag)?;
+    if !Vault::exists(&path) {
+        return Err(VaultError::NotAVault(path).into());
+    }
+    Ok(Vault::open(&path, &password::current()?)?)
+}
+
+fn print_backup_summary(summary: &engine::BackupSummary, as_json: bool) {
+    let snapshot = &summary.snapshot;
+    if as_json {
+        output::json(&json!({
+            "snapshot": snapshot_json(snapshot),
+            "items_read": summary.items_read,
+            "items_unchanged": summary.items_unchanged,
+            "bytes_read": summary.bytes_read,
+            "new_bytes": summary.new_bytes,
+            "stored_bytes": summary.stored_bytes,
+            "seconds": summary.duration.as_secs_f64(),
+        }));
+        return;
+    }
+    println!(
+        "{}",
+        t!(
+            "backup-done",
+            id = snapshot.id.short(),
+            device = snapshot.device.name.clone(),
+            items = snapshot.items(),
+            size = text::bytes(snapshot.size()),
+            duration = text::duration(summary.duration)
+        )
+    );
+    for (category, totals) in &snapshot.totals {
+        println!(
+            "  {}",
+            t!(
+                "backup-category",
+                category = category.as_str(),
+                items = totals.items,
+                size = text::bytes(totals.bytes)
+            )
+        );
+    }
+    println!(
+        "{}",
+        t!(
+            "backup-incremental",
+            unchanged = summary.items_unchanged,
+            read = summary.items_read,
+            new = text::bytes(summary.new_bytes),
+            stored = text::bytes(summary.stored_bytes)
+        )
+    );
+    for (category, reason) in &snapshot.unavailable {
+        println!("  {}", t!("backup-unavailable", category = category.as_str(), reason = reason.clone()));
+    }
+    for skipped in &snapshot.skipped {
+        println!("  {}", t!("backup-skipped", what = skipped.what.clone(), reason = skipped.reason.clone()));
+    }
+}
+
+fn snapshot_json(s: &Snapshot) -> serde_json::Value {
+    json!({
+        "id": s.id.to_hex(),
+        "short_id": s.id.short(),
+        "time": rfc3339(s.time_ns),
+        "finished": s.finished_ns.map(rfc3339),
+        "device": s.device,
+        "categories": s.categories,
+        "totals": s.totals,
+        "size": s.size(),
+        "items": s.items(),
+        "complete": s.complete,
+        "unavailable": s.unavailable,
+        "skipped": s.skipped,
+        "parent": s.parent.map(|p| p.to_hex()),
+        "host": s.host,
+    })
+}
+
+fn list_snapshots(vault: &Vault, as_json: bool) -> Result<(), Failure> {
+    let listing = vault.snapshots()?;
+    for (id, error) in &listing.damaged {
+        eprintln!("{}", t!("snapshot-damaged", id = id.short(), reason = error.to_string()));
+    }
+    if as_json {
+        output::json(&serde_json::Value::Array(listing.snapshots.iter().map(snapshot_json).collect()));
+        return Ok(());
+    }
+    let mut rows = vec![vec![
+        t!("col-id"),
+        t!("col-time"),
+        t!("col-device"),
+        t!("col-categories"),
+        t!("col-items"),
+        t!("col-size"),
+        t!("col-status"),
+    ]];
+    for s in &listing.snapshots {
+        rows.push(vec![
+            s.id.short(),
+            rfc3339(s.time_ns),
+            s.device.name.clone(),
+            s.categories.to_string(),
+            s.items().to_string(),
+            text::bytes(s.size()),
+            if s.complete { t!("status-complete") } else { t!("status-incomplete") },
+        ]);
+    }
+    output::table(&rows);
+    Ok(())
+}
+
+fn list_items(vault: &Vault, prefix: &str, as_json: bool) -> Result<(), Failure> {
+    let snapshot = vault.find_snapshot(prefix)?;
+    let index = vault.load_index()?;
+    let nodes = vault.catalog(&snapshot, &vault.blobs(&index))?;
+    if as_json {
+        let items = nodes
+            .iter()
+            .map(|n| {
+                let mut value = serde_json::to_value(&n.entry).unwrap_or_default();
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("mtime".into(), json!(n.entry.mtime_ns.map(rfc3339)));
+                    object.insert("chunks".into(), json!(n.chunks.len()));
+                }
+                value
+            })
+            .collect();
+        output::json(&serde_json::Value::Array(items));
+        return Ok(());
+    }
+    let mut rows =
+        vec![vec![t!("col-type"), t!("col-category"), t!("col-size"), t!("col-modified"), t!("col-path")]];
+    for node in &nodes {
+        let (kind, path) = match &node.entry.kind {
+            EntryKind::File => ("file", node.entry.path.to_string()),
+            EntryKind::Dir => ("dir", format!("{}/", node.entry.path)),
+            EntryKind::Symlink { target } => ("link", format!("{} -> {target}", node.entry.path)),
+        };
+        rows.push(vec![
+            kind.into(),
+            node.entry.category.to_string(),
+            text::bytes(node.entry.size),
+            node.entry.mtime_ns.map(rfc3339).unwrap_or_default(),
+            path,
+        ]);
+    }
+    output::table(&rows);
+    Ok(())
+}
+
+fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Result<(), Failure> {
+    let snapshot = vault.find_snapshot(&args.snapshot)?;
+    let target = FolderDevice::create(&args.to)?;
+    let options = RestoreOptions {
+        categories: args.categories,
+        include: args.include,
+        policy: RestorePolicy { overwrite: args.overwrite },
+    };
+    let console = Console::new(quiet);
+    let summary = engine::restore(vault, &snapshot, &target, &options, &console, cancel);
+    console.finish();
+    let summary = summary?;
+    println!(
+        "{}",
+        t!(
+            "restore-done",
+            items = summary.restored(),
+            size = text::bytes(summary.bytes),
+            target = target.root().display().to_string(),
+            duration = text::duration(summary.duration)
+        )
+    );
+    for failure in &summary.failures {
+        println!(
+            "  {}",
+            t!("restore-failed-item", path = failure.path.clone(), reason = failure.reason.clone())
+        );
+    }
+    match summary.failures.first() {
+        None => Ok(()),
+        Some(first) => Err(Failure {
+            code: exit::INCOMPLETE,
+            message: t!("restore-incomplete", count = summary.failures.len(), first = first.reason.clone()),
+        }),
+    }
+}
+
+fn verify(
+    vault: &Vault,
+    sample: Option<f64>,
+    as_json: bool,
+    quiet: bool,
+    cancel: &Cancel,
+) -> Result<(), Failure> {
+    let console = Console::new(quiet);
+    let report =
+        vault.verify(VerifyOptions { sample_percent: sample }, &crate::engine::Meter::new(&console), cancel);
+    console.finish();
+    let report = report?;
+    if as_json {
+        output::json(&serde_json::to_value(&report).unwrap_or_default());
+    } else {
+        println!(
+            "{}",
+            t!(
+                "verify-summary",
+                snapshots = report.snapshots_checked,
+                packs = report.packs_checked,
+                total = report.packs_total,
+                size = text::bytes(report.bytes_checked)
+            )
+        );
+        for problem in &report.problems {
+            println!("  {}", t!("verify-problem", problem = problem.clone()));
+        }
+        for item in &report.damaged_items {
+            println!(
+                "  {}",
+                t!(
+                    "verify-damaged-item",
+                    snapshot = item.snapshot.clone(),
+                    path = item.path.clone(),
+                    reason = item.reason.clone()
+                )
+            );
+        }
+        if report.unindexed_packs > 0 {
+            println!("  {}", t!("verify-unindexed", count = report.unindexed_packs));
+        }
+    }
+    if report.is_ok() {
+        if !as_json {
+            println!("{}", t!("verify-ok"));
+        }
+        Ok(())
+    } else {
+        Err(Failure {
+            code: exit::DAMAGED,
+            message: t!(
+                "verify-damaged",
+                problems = report.problems.len(),
+                items = report.damaged_items.len()
+            ),
+        })
+    }
+}

@@ -1,0 +1,117 @@
+//! `lifeboat demo`: the whole job on a machine with no phone. A demo phone (a folder laid out like a phone's
+//! storage, with real JPEG photos, PNG screenshots and a contacts file) is backed up into a demo vault. Each run
+//! "takes" one more photo first, so the second run shows an incremental backup.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use image::{ImageBuffer, Rgb};
+
+use super::{Failure, output::Console, print_backup_summary};
+use crate::data::CategorySet;
+use crate::device::folder::FolderDevice;
+use crate::engine::{self, BackupOptions, Cancel};
+use crate::t;
+use crate::vault::{KdfParams, Vault};
+
+/// The demo vault's password unless `LIFEBOAT_PASSWORD` says otherwise; printed so people can explore.
+const DEMO_PASSWORD: &str = "lifeboat-demo";
+
+const CONTACTS: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Okafor;Ada;;;\r\nFN:Ada Okafor\r\nTEL;TYPE=CELL:+44 7700 900123\r\nEMAIL:ada@example.org\r\nEND:VCARD\r\n\
+BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lindqvist;Bo;;;\r\nFN:Bo Lindqvist\r\nTEL;TYPE=HOME:+46 8 123 456\r\nORG:Fika AB\r\nEND:VCARD\r\n\
+BEGIN:VCARD\r\nVERSION:3.0\r\nN:Nakamura;Chiyo;;;\r\nFN:中村 千代\r\nTEL;TYPE=CELL:+81 90 1234 5678\r\nNOTE:Met at the harbour café\r\nEND:VCARD\r\n";
+
+/// Runs the demo.
+pub fn run(dir: Option<PathBuf>, quiet: bool, cancel: &Cancel) -> Result<(), Failure> {
+    let dir = dir.or_else(crate::paths::demo_dir).ok_or_else(|| Failure::usage(t!("no-vault-path")))?;
+    let phone = dir.join("phone");
+    let vault_dir = dir.join("vault");
+    let password = std::env::var("LIFEBOAT_PASSWORD").unwrap_or_else(|_| DEMO_PASSWORD.into());
+    let io = |e: std::io::Error| Failure::general(format!("{}: {e}", phone.display()));
+
+    if phone.exists() {
+        take_photo(&phone.join("DCIM/Camera"), next_photo_number(&phone.join("DCIM/Camera")).map_err(io)?)
+            .map_err(io)?;
+    } else {
+        make_phone(&phone).map_err(io)?;
+    }
+    let vault = if Vault::exists(&vault_dir) {
+        Vault::open(&vault_dir, &password)?
+    } else {
+        eprintln!("{}", t!("password-lost-warning"));
+        Vault::init(&vault_dir, &password, KdfParams::default())?
+    };
+    println!(
+        "{}",
+        t!("demo-intro", phone = phone.display().to_string(), vault = vault_dir.display().to_string())
+    );
+
+    let device = FolderDevice::new(&phone)?;
+    let console = Console::new(quiet);
+    let options = BackupOptions { categories: CategorySet::all(), ..BackupOptions::default() };
+    let summary = engine::backup(&vault, &device, &options, &console, cancel);
+    console.finish();
+    let summary = summary?;
+    print_backup_summary(&summary, false);
+    let count = vault.snapshots()?.snapshots.len();
+    println!(
+        "{}",
+        t!("demo-next", count = count, vault = vault_dir.display().to_string(), password = password.clone())
+    );
+    Ok(())
+}
+
+fn make_phone(phone: &Path) -> std::io::Result<()> {
+    let camera = phone.join("DCIM/Camera");
+    fs::create_dir_all(&camera)?;
+    for number in 1..=12 {
+        take_photo(&camera, number)?;
+    }
+    let screenshots = phone.join("Pictures/Screenshots");
+    fs::create_dir_all(&screenshots)?;
+    for number in 1..=3 {
+        let image = painting(number * 7, 360, 720);
+        image
+            .save(screenshots.join(format!("Screenshot_2026-11-0{number}.png")))
+            .map_err(std::io::Error::other)?;
+    }
+    fs::create_dir_all(phone.join("Contacts"))?;
+    fs::write(phone.join("Contacts/contacts.vcf"), CONTACTS)?;
+    fs::create_dir_all(phone.join("Documents"))?;
+    fs::write(phone.join("Documents/packing list.txt"), "passport\ncharger\nsunscreen\n")?;
+    fs::create_dir_all(phone.join("Download"))?;
+    fs::write(phone.join("Download/boarding-pass.txt"), "Flight LB 101, seat 14C\n")?;
+    Ok(())
+}
+
+fn next_photo_number(camera: &Path) -> std::io::Result<u32> {
+    Ok(fs::read_dir(camera)?.count() as u32 + 1)
+}
+
+fn take_photo(camera: &Path, number: u32) -> std::io::Result<()> {
+    let image = painting(number, 1024, 768);
+    let path = camera.join(format!("IMG_2026{:04}.jpg", number));
+    image.save(&path).map_err(std::io::Error::other)
+}
+
+/// A deterministic, photo-like picture: a sky-to-sea gradient with a sun whose place depends on `seed`.
+fn painting(seed: u32, width: u32, height: u32) -> ImageBuffer<Rgb<u8>, Vec<u8>> {
+    let sun_x = (seed * 97 % width) as f32;
+    let sun_y = (height / 4 + seed * 31 % (height / 3)) as f32;
+    let hue = (seed * 53 % 255) as f32;
+    ImageBuffer::from_fn(width, height, |x, y| {
+        let t = y as f32 / height as f32;
+        let horizon = t > 0.6;
+        let (dx, dy) = (x as f32 - sun_x, y as f32 - sun_y);
+        let sun = (dx * dx + dy * dy).sqrt() < height as f32 / 10.0;
+        let ripple = ((x as f32 / 9.0 + y as f32 / 3.0).sin() * 12.0) as i32;
+        let (r, g, b) = if sun {
+            (255, 214, 120)
+        } else if horizon {
+            (20 + ripple, (70.0 + t * 60.0) as i32 + ripple, (120.0 + hue / 4.0) as i32 + ripple)
+        } else {
+            ((250.0 - t * 150.0) as i32, (150.0 + t * 60.0 + hue / 8.0) as i32, (200.0 + t * 40.0) as i32)
+        };
+        Rgb([r.clamp(0, 255) as u8, g.clamp(0, 255) as u8, b.clamp(0, 255) as u8])
+    })
+}

@@ -1,0 +1,29 @@
+//! Engine failures: a vault or device error, or the person's own cancel.
+
+use crate::device::DeviceError;
+use crate::vault::VaultError;
+
+/// Why a backup or restore stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The vault failed.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    /// The device failed as a whole (not one item).
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    /// The person cancelled.
+    #[error("cancelled; what was copied so far is kept, and the next backup continues from there")]
+    Cancelled,
+    /// Nothing in the snapshot matches the filters.
+    #[error("nothing to restore: no item of snapshot {0} matches the chosen categories and patterns")]
+    NothingToRestore(String),
+    /// A malformed `--include` pattern.
+    #[error("the pattern \"{pattern}\" is not valid: {reason}")]
+    BadPattern {
+        /// The pattern as typed.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}

@@ -1,0 +1,103 @@
+//! Key slots: the master secret wrapped under a password-derived key (Argon2id). Several slots can open the
+//! same vault, which is how a password changes without re-encrypting anything and how a recovery code can be
+//! added later. A slot holds only what is needed to try a password: KDF parameters, salt and the wrapped secret.
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
+
+use super::crypto::{MasterSecret, unwrap_secret, wrap_secret};
+
+/// Argon2id cost parameters, stored in each slot so they can be raised for new slots later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over the memory.
+    pub passes: u32,
+    /// Parallel lanes.
+    pub lanes: u32,
+}
+
+impl Default for KdfParams {
+    /// 64 MiB and 3 passes: about a quarter of a second here, and costly for anyone guessing passwords.
+    fn default() -> Self {
+        Self { memory_kib: 64 * 1024, passes: 3, lanes: 1 }
+    }
+}
+
+/// One way into the vault.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeySlot {
+    /// Always "argon2id" for now; other functions can be added as new names.
+    pub kdf: String,
+    /// Cost parameters.
+    #[serde(flatten)]
+    pub params: KdfParams,
+    /// Random salt, hex.
+    pub salt: String,
+    /// The wrapped master secret, hex.
+    pub wrapped: String,
+}
+
+/// A slot that cannot be used at all (as opposed to one that does not fit the password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnusableSlot;
+
+impl KeySlot {
+    /// Makes a slot opening `master` with `password`.
+    pub fn create(password: &str, params: KdfParams, master: &MasterSecret) -> Result<Self, UnusableSlot> {
+        let salt: [u8; 16] = rand::random();
+        let mut kek = derive(password, &salt, params)?;
+        let wrapped = wrap_secret(&kek, master);
+        kek.zeroize();
+        Ok(Self { kdf: "argon2id".into(), params, salt: hex::encode(salt), wrapped: hex::encode(wrapped) })
+    }
+
+    /// Tries `password`; `Ok(None)` means it does not fit this slot.
+    pub fn unlock(&self, password: &str) -> Result<Option<MasterSecret>, UnusableSlot> {
+        if self.kdf != "argon2id" {
+            return Err(UnusableSlot);
+        }
+        let salt = hex::decode(&self.salt).map_err(|_| UnusableSlot)?;
+        let wrapped = hex::decode(&self.wrapped).map_err(|_| UnusableSlot)?;
+        let mut kek = derive(password, &salt, self.params)?;
+        let secret = unwrap_secret(&kek, &wrapped).ok();
+        kek.zeroize();
+        Ok(secret)
+    }
+}
+
+fn derive(password: &str, salt: &[u8], params: KdfParams) -> Result<[u8; 32], UnusableSlot> {
+    let argon_params = argon2::Params::new(params.memory_kib, params.passes, params.lanes, Some(32))
+        .map_err(|_| UnusableSlot)?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon_params);
+    let mut out = [0u8; 32];
+    argon.hash_password_into(password.as_bytes(), salt, &mut out).map_err(|_| UnusableSlot)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHEAP: KdfParams = KdfParams { memory_kib: 256, passes: 1, lanes: 1 };
+
+    #[test]
+    fn a_slot_opens_with_its_password_only() {
+        let master = MasterSecret::generate();
+        let slot = KeySlot::create("correct horse", CHEAP, &master).unwrap();
+        assert_eq!(slot.unlock("correct horse").unwrap().unwrap().0, master.0);
+        assert!(slot.unlock("wrong").unwrap().is_none());
+    }
+
+    #[test]
+    fn nonsense_parameters_are_unusable_not_a_panic() {
+        let master = MasterSecret::generate();
+        let mut slot = KeySlot::create("pw", CHEAP, &master).unwrap();
+        slot.params.memory_kib = 1;
+        assert_eq!(slot.unlock("pw").err(), Some(UnusableSlot));
+        slot.params = CHEAP;
+        slot.salt = "zz".into();
+        assert_eq!(slot.unlock("pw").err(), Some(UnusableSlot));
+    }
+}
