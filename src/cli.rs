@@ -135,6 +135,9 @@ pub struct BackupArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Seconds between checkpoints (for tests of interrupted backups).
+    #[arg(long, hide = true, value_name = "SECONDS")]
+    pub checkpoint_secs: Option<f64>,
 }
 
 /// `lifeboat restore`.
@@ -235,10 +238,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Backup(args) => {
             let vault = open_vault(&cli.vault)?;
             let device = FolderDevice::new(&args.from)?;
-            let options = BackupOptions {
+            let mut options = BackupOptions {
                 categories: args.categories.unwrap_or_else(CategorySet::all),
                 ..BackupOptions::default()
             };
+            if let Some(seconds) = args.checkpoint_secs.filter(|s| s.is_finite() && *s > 0.0) {
+                options.checkpoint_interval = std::time::Duration::from_secs_f64(seconds);
+            }
             let console = Console::new(cli.quiet);
             let summary = engine::backup(&vault, &device, &options, &console, &cancel);
             console.finish();
