@@ -16,6 +16,7 @@ mod media;
 mod message;
 mod raw;
 mod setting;
+pub mod sms_xml;
 pub mod vcard;
 
 pub use app::{App, AppPackage, AppPlatform, PackageFormat};
