@@ -366,13 +366,15 @@ fn photo(property: &Property) -> Result<Photo, String> {
     Ok(Photo { content, meta })
 }
 
-/// Base64 as exporters really write it: padding optional, and surplus padding at the end (BlackBerry writes a
-/// stray `=`) ignored. Anything else wrong is an error, because guessing would produce a corrupt picture.
+/// Base64 as exporters really write it: padding optional. Anything that cannot be whole bytes (a character
+/// missing, padding in the wrong place) is an error, because decoding it anyway would produce a corrupt picture.
 fn decode_base64_leniently(text: &str) -> Result<Vec<u8>, String> {
     let data = text.trim_end_matches('=');
-    if data.len() % 4 == 1 {
+    let padding = text.len() - data.len();
+    let whole = matches!((data.len() % 4, padding), (0, 0) | (2, 0..=2) | (3, 0..=1));
+    if !whole {
         return Err(format!(
-            "the photo's base64 is truncated ({} characters cannot be whole bytes)",
+            "the photo's base64 is damaged ({} characters and {padding} padding characters cannot be whole bytes)",
             data.len()
         ));
     }
