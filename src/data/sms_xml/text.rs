@@ -1,0 +1,189 @@
+//! Attribute text as SMS Backup & Restore writes it, and the small pieces of text it derives.
+//!
+//! The app escapes characters outside the Basic Multilingual Plane (emoji) as two numeric references, one per
+//! UTF-16 surrogate (`&#55357;&#56832;` for 😀). Those are not characters, so a strict XML parser rejects
+//! them; we decode attribute values ourselves and join the pairs. Control characters written as `&#1;` (the
+//! app keeps them from the SMS) are accepted for the same reason.
+
+use std::borrow::Cow;
+use std::io::{self, BufRead, Read};
+
+/// Decodes an attribute's raw bytes: UTF-8, then `&lt; &gt; &amp; &quot; &apos; &#N; &#xH;` with surrogate pairs
+/// joined. Lone surrogates become U+FFFD. Errors say what was wrong, for the record's error message.
+pub(super) fn unescape_attribute(raw: &[u8]) -> Result<String, String> {
+    let text = std::str::from_utf8(raw).map_err(|_| "an attribute is not valid UTF-8".to_string())?;
+    if !text.contains('&') {
+        return Ok(text.to_string());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pending_high: Option<u32> = None;
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let semi = after
+            .find(';')
+            .ok_or_else(|| format!("unterminated entity near \"{}\"", preview(&rest[amp..])))?;
+        let entity = &after[..semi];
+        rest = &after[semi + 1..];
+        let code = match entity {
+            "lt" => u32::from('<'),
+            "gt" => u32::from('>'),
+            "amp" => u32::from('&'),
+            "quot" => u32::from('"'),
+            "apos" => u32::from('\''),
+            _ => parse_numeric(entity).ok_or_else(|| format!("unknown entity \"&{entity};\""))?,
+        };
+        match (pending_high.take(), code) {
+            (Some(high), 0xDC00..=0xDFFF) => {
+                let joined = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00);
+                out.push(char::from_u32(joined).unwrap_or(char::REPLACEMENT_CHARACTER));
+                continue;
+            }
+            (Some(_), _) => out.push(char::REPLACEMENT_CHARACTER),
+            (None, _) => {}
+        }
+        match code {
+            0xD800..=0xDBFF => pending_high = Some(code),
+            _ => out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        }
+        // A high surrogate only pairs with a reference that follows it immediately.
+        if pending_high.is_some() && !rest.starts_with("&#") {
+            pending_high = None;
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    if pending_high.is_some() {
+        out.push(char::REPLACEMENT_CHARACTER);
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn parse_numeric(entity: &str) -> Option<u32> {
+    let digits = entity.strip_prefix('#')?;
+    match digits.strip_prefix(['x', 'X']) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => digits.parse().ok(),
+    }
+}
+
+fn preview(text: &str) -> &str {
+    let end = text.char_indices().nth(16).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+/// Escapes an attribute value as the app does: markup characters as entities, line breaks, tabs and other
+/// control characters as numeric references (a raw line break in an attribute would be read back as a space).
+pub(super) fn escape_attribute(value: &str) -> Cow<'_, str> {
+    if !value.chars().any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'') || c.is_control()) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len() + 16);
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() => out.push_str(&format!("&#{};", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `readable_date` as the app writes it (`Dec 2, 2017 06:49:27`), in UTC: the app's own value is in the
+/// phone's time zone, which a backup does not record, and the app only shows this text, never reads it.
+pub(super) fn readable_date(millis: i64) -> String {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    match time::OffsetDateTime::from_unix_timestamp(millis.div_euclid(1000)) {
+        Ok(t) => format!(
+            "{} {}, {} {:02}:{:02}:{:02}",
+            MONTHS[usize::from(u8::from(t.month())) - 1],
+            t.day(),
+            t.year(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        Err(_) => "n/a".to_string(),
+    }
+}
+
+/// A [`BufRead`] that counts the line breaks it has handed out, so that errors can name a line.
+pub(super) struct LineCounter<R> {
+    inner: R,
+    newlines: usize,
+}
+
+impl<R> LineCounter<R> {
+    pub(super) fn new(inner: R) -> Self {
+        Self { inner, newlines: 0 }
+    }
+
+    /// The 1-based line the next unread byte is on.
+    pub(super) fn line(&self) -> usize {
+        self.newlines + 1
+    }
+}
+
+impl<R: BufRead> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.newlines += buf[..n].iter().filter(|&&b| b == b'\n').count();
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for LineCounter<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        // The bytes being consumed are still in the inner buffer; fill_buf returns them without reading.
+        if let Ok(buffer) = self.inner.fill_buf() {
+            let end = amount.min(buffer.len());
+            self.newlines += buffer[..end].iter().filter(|&&b| b == b'\n').count();
+        }
+        self.inner.consume(amount);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_surrogate_pairs_written_as_two_references() {
+        assert_eq!(unescape_attribute(b"Hi &#55357;&#56832;!").unwrap(), "Hi 😀!");
+        assert_eq!(unescape_attribute(b"a&#10;b &lt;&amp;&gt; &#x41;").unwrap(), "a\nb <&> A");
+        assert_eq!(unescape_attribute(b"&#55357;x").unwrap(), "\u{FFFD}x");
+        assert!(unescape_attribute(b"&bogus;").is_err());
+        assert!(unescape_attribute(b"a & b").is_err());
+    }
+
+    #[test]
+    fn escaping_round_trips() {
+        let text = "line 1\nline \"2\"\t<&> 😀 \u{1}";
+        let escaped = escape_attribute(text);
+        assert!(!escaped.contains('\n'));
+        assert_eq!(unescape_attribute(escaped.as_bytes()).unwrap(), text);
+    }
+
+    #[test]
+    fn readable_dates_look_like_the_apps() {
+        assert_eq!(readable_date(1_512_226_167_463), "Dec 2, 2017 14:49:27");
+    }
+
+    #[test]
+    fn counts_lines_as_bytes_are_consumed() {
+        let mut counter = LineCounter::new(&b"a\nb\nc"[..]);
+        let n = counter.fill_buf().unwrap().len();
+        counter.consume(n.min(3));
+        assert_eq!(counter.line(), 2);
+    }
+}
