@@ -29,13 +29,21 @@ fn difficult_tree(root: &Path) -> usize {
             let path = dir_path.join(format!("note-{file:03}.txt"));
             let len = (file * 37 + dir * 11) % 3000;
             fs::write(&path, noise.bytes(len)).unwrap();
-            set_mtime(&path, 1_600_000_000 + (dir * 100 + file) as i64, (file * 1_000_003 % 1_000_000_000) as u32);
+            set_mtime(
+                &path,
+                1_600_000_000 + (dir * 100 + file) as i64,
+                (file * 1_000_003 % 1_000_000_000) as u32,
+            );
             files += 1;
         }
     }
     fs::create_dir_all(root.join("DCIM/Camera")).unwrap();
     for photo in 0..5 {
-        write_noise_file(&root.join(format!("DCIM/Camera/IMG_{photo:04}.jpg")), 3_000_000 + photo * 7919, photo);
+        write_noise_file(
+            &root.join(format!("DCIM/Camera/IMG_{photo:04}.jpg")),
+            3_000_000 + photo * 7919,
+            photo,
+        );
         files += 1;
     }
     for name in ["empty.txt", "Download/also empty"] {
@@ -49,7 +57,9 @@ fn difficult_tree(root: &Path) -> usize {
     files += 1;
     let unicode = root.join("Ünïcödé 写真 📷 עברית");
     fs::create_dir_all(&unicode).unwrap();
-    for name in ["café.vcf", "e\u{301}galité.txt", "line\nbreak.txt", " leading space", "tab\there", "back\\slash"] {
+    for name in
+        ["café.vcf", "e\u{301}galité.txt", "line\nbreak.txt", " leading space", "tab\there", "back\\slash"]
+    {
         fs::write(unicode.join(name), name.as_bytes()).unwrap();
         files += 1;
     }
@@ -64,7 +74,8 @@ fn difficult_tree(root: &Path) -> usize {
 #[test]
 fn a_difficult_tree_comes_back_identical_and_a_second_backup_stores_nothing() {
     let work = tempfile::tempdir().unwrap();
-    let (source, vault, target) = (work.path().join("source"), work.path().join("vault"), work.path().join("restored"));
+    let (source, vault, target) =
+        (work.path().join("source"), work.path().join("vault"), work.path().join("restored"));
     fs::create_dir_all(&source).unwrap();
     let files = difficult_tree(&source);
     init_vault(&vault);
@@ -109,7 +120,8 @@ fn walk_files(root: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn a_file_over_one_gib_streams_through_in_bounded_memory() {
     let work = tempfile::tempdir().unwrap();
-    let (source, vault, target) = (work.path().join("source"), work.path().join("vault"), work.path().join("restored"));
+    let (source, vault, target) =
+        (work.path().join("source"), work.path().join("vault"), work.path().join("restored"));
     fs::create_dir_all(source.join("Movies")).unwrap();
     let big = source.join("Movies/holiday.mp4");
     write_noise_file(&big, (1 << 30) + 12_345, 99);
@@ -125,7 +137,8 @@ fn a_file_over_one_gib_streams_through_in_bounded_memory() {
 #[test]
 fn restore_never_overwrites_unless_asked_and_filters_by_category_and_pattern() {
     let work = tempfile::tempdir().unwrap();
-    let (source, vault, target) = (work.path().join("source"), work.path().join("vault"), work.path().join("restored"));
+    let (source, vault, target) =
+        (work.path().join("source"), work.path().join("vault"), work.path().join("restored"));
     fs::create_dir_all(source.join("DCIM")).unwrap();
     fs::write(source.join("DCIM/a.jpg"), b"photo").unwrap();
     fs::write(source.join("friends.vcf"), b"BEGIN:VCARD").unwrap();

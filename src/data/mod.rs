@@ -11,6 +11,7 @@ mod path;
 mod app;
 mod call;
 mod contact;
+pub mod documents;
 pub mod export;
 mod identity;
 mod media;

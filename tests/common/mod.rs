@@ -44,7 +44,12 @@ pub fn ok(command: &mut Command) -> Output {
 pub fn fails(command: &mut Command, code: i32) -> String {
     let output = command.output().expect("lifeboat runs");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(code), "{command:?}\nstdout: {}\nstderr: {stderr}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{command:?}\nstdout: {}\nstderr: {stderr}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     stderr
 }
 
@@ -163,7 +168,6 @@ pub fn children_peak_rss() -> u64 {
     };
     usage.ru_maxrss as u64 * 1024
 }
-
 
 /// The peer-data folder: `$LIFEBOAT_PEER_DATA`, else `shared/peer-data` next to the crate (where CI has it).
 pub fn peer_data() -> PathBuf {
