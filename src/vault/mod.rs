@@ -283,9 +283,9 @@ impl Vault {
         let mut bytes = Vec::new();
         for id in &snapshot.catalog {
             bytes.extend(blobs.read(id).map_err(|e| match e {
-                VaultError::Missing { what } | VaultError::Damaged { what, .. } => VaultError::damaged(
+                e @ (VaultError::Missing { .. } | VaultError::Damaged { .. }) => VaultError::damaged(
                     format!("the catalog of snapshot {}", snapshot.id.short()),
-                    format!("{what} cannot be read"),
+                    e.to_string(),
                 ),
                 other => other,
             })?);

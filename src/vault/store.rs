@@ -229,7 +229,9 @@ fn poisoned() -> VaultError {
 }
 
 fn run_packer(vault: &Vault, state: &StoreState, rx: Receiver<ToPacker>) -> Result<()> {
-    let mut open: Option<PackWriter> = None;
+    // Catalog blobs go to packs of their own, so damage to a pack of photos never takes a snapshot's list of
+    // items down with it (and verify can still name what was lost).
+    let mut open: [Option<PackWriter>; 2] = [None, None];
     let mut failure: Option<VaultError> = None;
     let close = |writer: PackWriter| -> Result<()> {
         let info = writer.finish(&vault.keys, &vault.layout)?;
@@ -243,15 +245,16 @@ fn run_packer(vault: &Vault, state: &StoreState, rx: Receiver<ToPacker>) -> Resu
                 if failure.is_some() {
                     continue;
                 }
+                let slot = &mut open[usize::from(kind == BlobKind::Tree)];
                 let result = (|| {
-                    let writer = match open.as_mut() {
+                    let writer = match slot.as_mut() {
                         Some(writer) => writer,
-                        None => open.insert(PackWriter::new(&vault.layout)?),
+                        None => slot.insert(PackWriter::new(&vault.layout)?),
                     };
                     writer.add(kind, id, &sealed, raw_length)?;
                     state.stats.packed_bytes.fetch_add(sealed.len() as u64, Ordering::Relaxed);
                     if writer.size() >= PACK_TARGET
-                        && let Some(full) = open.take()
+                        && let Some(full) = slot.take()
                     {
                         close(full)?;
                     }
@@ -263,13 +266,14 @@ fn run_packer(vault: &Vault, state: &StoreState, rx: Receiver<ToPacker>) -> Resu
                 }
             }
             ToPacker::Flush(reply) => {
-                let result = match failure.take() {
-                    Some(e) => Err(e),
-                    None => match open.take() {
-                        Some(writer) if !writer.is_empty() => close(writer),
-                        _ => Ok(()),
-                    },
-                };
+                let mut result = failure.take().map_or(Ok(()), Err);
+                for slot in &mut open {
+                    if let Some(writer) = slot.take().filter(|w| !w.is_empty())
+                        && result.is_ok()
+                    {
+                        result = close(writer);
+                    }
+                }
                 let _ = reply.send(result);
             }
         }
