@@ -157,25 +157,66 @@ pub fn write_packet(out: &mut impl Write, id: u8, data: &[u8]) -> io::Result<()>
     out.write_all(data)
 }
 
-/// stdout or stderr of a v2 shell: every write becomes a packet.
+/// The output side of a v2 shell: bytes of one channel are gathered into one packet until the other
+/// channel writes, the packet is large, or the command waits for input (one packet per `write!` fragment
+/// would cost five bytes and often a WRTE each).
+struct Framed<'a> {
+    out: BufWriter<&'a mut AdbStream>,
+    pending_id: u8,
+    pending: Vec<u8>,
+}
+
+/// Largest shell packet gathered before it is sent.
+const MAX_SHELL_PACKET: usize = 64 * 1024;
+
+impl Framed<'_> {
+    fn push(&mut self, id: u8, data: &[u8]) -> io::Result<()> {
+        if id != self.pending_id {
+            self.emit()?;
+            self.pending_id = id;
+        }
+        self.pending.extend_from_slice(data);
+        if self.pending.len() >= MAX_SHELL_PACKET { self.emit() } else { Ok(()) }
+    }
+
+    fn emit(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            write_packet(&mut self.out, self.pending_id, &self.pending)?;
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.emit()?;
+        self.out.flush()
+    }
+}
+
+type SharedFramed<'a> = Rc<RefCell<Framed<'a>>>;
+
+/// stdout or stderr of a v2 shell.
 struct FramedChannel<'a> {
-    out: SharedOut<'a>,
+    out: SharedFramed<'a>,
     id: u8,
     pty: bool,
 }
 
 impl Write for FramedChannel<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
         let mut out = self.out.borrow_mut();
         if self.pty {
-            let translated: Vec<u8> =
-                buf.iter().flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] }).collect();
-            write_packet(&mut *out, self.id, &translated)?;
+            for part in buf.split_inclusive(|&b| b == b'\n') {
+                match part.strip_suffix(b"\n") {
+                    Some(line) => {
+                        out.push(self.id, line)?;
+                        out.push(self.id, b"\r\n")?;
+                    }
+                    None => out.push(self.id, part)?,
+                }
+            }
         } else {
-            write_packet(&mut *out, self.id, buf)?;
+            out.push(self.id, buf)?;
         }
         Ok(buf.len())
     }
@@ -187,7 +228,7 @@ impl Write for FramedChannel<'_> {
 
 /// The stdin of a v2 shell: the data of stdin packets, until close-stdin or the end of the stream.
 struct FramedStdin<'a> {
-    out: SharedOut<'a>,
+    out: SharedFramed<'a>,
     buffered: Vec<u8>,
     closed: bool,
 }
@@ -196,7 +237,7 @@ impl FramedStdin<'_> {
     fn fill(&mut self) -> io::Result<()> {
         let mut out = self.out.borrow_mut();
         out.flush()?;
-        let stream = out.get_mut();
+        let stream = out.out.get_mut();
         while self.buffered.is_empty() && !self.closed {
             let mut header = [0u8; 5];
             if let Err(e) = stream.read_exact(&mut header) {
@@ -242,7 +283,12 @@ fn run_v2(
     pty: bool,
     capacity: usize,
 ) -> io::Result<()> {
-    let out: SharedOut<'_> = Rc::new(RefCell::new(BufWriter::with_capacity(capacity, stream)));
+    let framed = Framed {
+        out: BufWriter::with_capacity(capacity, stream),
+        pending_id: ID_STDOUT,
+        pending: Vec::new(),
+    };
+    let out: SharedFramed<'_> = Rc::new(RefCell::new(framed));
     let mut stdout = FramedChannel { out: Rc::clone(&out), id: ID_STDOUT, pty };
     let mut stderr = FramedChannel { out: Rc::clone(&out), id: ID_STDERR, pty };
     let mut stdin = FramedStdin { out: Rc::clone(&out), buffered: Vec::new(), closed: false };
@@ -255,8 +301,9 @@ fn run_v2(
         }
     };
     let mut out = out.borrow_mut();
-    write_packet(&mut *out, ID_EXIT, &[status])?;
-    out.flush()
+    out.emit()?;
+    write_packet(&mut out.out, ID_EXIT, &[status])?;
+    out.out.flush()
 }
 
 #[cfg(test)]

@@ -492,12 +492,13 @@ pub fn df(phone: &Phone, args: &[String], io: &mut ShellIo<'_>) -> Outcome {
         for m in &chosen {
             writeln!(
                 io.out,
-                "{:<device_w$} {:>4}  {:>4}  {:>4} {:>4}% {}",
+                "{:<device_w$} {:>4}  {:>4}  {:>4} {:>3}% {}",
                 m.device,
                 human(m.size),
                 human(m.used),
                 human(m.size - m.used),
-                percent(m),
+                // printf's "% 3lld": a space for the sign, then at least three characters.
+                format!(" {}", percent(m)),
                 m.dir
             )?;
         }
