@@ -48,6 +48,21 @@ impl Adb {
         self.on_phone(&["shell", command])
     }
 
+    /// `adb shell COMMAND` with `input` on its standard input (carried by shell v2 stdin packets).
+    fn shell_with_stdin(&self, command: &str, input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = Command::new("adb")
+            .args(["-P", &self.port.to_string(), "-s", &self.target, "shell", command])
+            .env("HOME", self.home.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("Debian's adb must be installed to run these tests: apt-get install adb");
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     /// `adb connect`, then waits until the phone is online. A new host key makes adb say "failed to
     /// authenticate" first, exactly as with a phone showing its "Allow USB debugging?" dialog; the phone
     /// comes online once the person allows.
@@ -171,6 +186,15 @@ fn shell_v2_reports_exit_codes_and_stderr() {
     let chained = adb.shell("ls /sdcard/nope 2>/dev/null || echo \"missing: $?\"");
     assert_eq!(stdout(&chained), "missing: 1\n");
     assert_eq!(stdout(&adb.shell("id")).split(' ').next(), Some("uid=2000(shell)"));
+    assert_eq!(stdout(&adb.shell_with_stdin("cat", b"from the host")), "from the host");
+    let photo = adb.shell_with_stdin(
+        "content insert --uri content://com.android.contacts/raw_contacts --bind account_type:n: && \
+         content write --uri content://com.android.contacts/raw_contacts/1/display_photo",
+        b"\xff\xd8\xff photo bytes",
+    );
+    assert_eq!(status(&photo), 0, "{photo:?}");
+    let read_back = adb.shell("content read --uri content://com.android.contacts/contacts/1/photo");
+    assert_eq!(read_back.stdout, b"\xff\xd8\xff photo bytes");
     // adb's exec-out uses the raw exec: service; output is byte for byte.
     assert_eq!(stdout(&adb.on_phone(&["exec-out", "echo raw"])), "raw\n");
 }
