@@ -315,3 +315,28 @@ fn a_host_ignoring_flow_control_is_dropped_without_harm() {
     let shell = next.open(1, "shell:echo alive").unwrap();
     assert_eq!(next.read_stream(1, shell, 6), b"alive\n");
 }
+
+#[test]
+fn a_state_folder_reopens_as_the_same_phone_and_refuses_another_profile() {
+    let (state, sim) = start(Profile::Empty, AuthMode::Off);
+    let mut host = Host::connect(&sim);
+    host.handshake();
+    let shell = host.open(1, "shell:echo kept > /sdcard/Documents/note.txt").unwrap();
+    host.read_stream(1, shell, 1);
+    sim.stop();
+    let options = |profile| AndroidSimOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        profile,
+        state_dir: Some(state.path().to_path_buf()),
+        auth: AuthMode::Off,
+        ..AndroidSimOptions::default()
+    };
+    let error = android::start(options(Profile::Demo)).err().expect("another profile is refused");
+    assert!(matches!(error, android::SimError::ProfileMismatch { .. }), "{error}");
+    assert!(error.to_string().contains("holds a \"empty\" phone"), "{error}");
+    let again = android::start(options(Profile::Empty)).unwrap();
+    let mut host = Host::connect(&again);
+    host.handshake();
+    let shell = host.open(1, "shell:cat /sdcard/Documents/note.txt").unwrap();
+    assert_eq!(host.read_stream(1, shell, 5), b"kept\n");
+}

@@ -364,6 +364,53 @@ mod tests {
         assert_eq!(civil(-1), (1969, 12, 31, 23, 59, 59));
     }
 
+    /// Every file under `root` with its bytes and modification time, sorted.
+    fn snapshot(root: &Path) -> Vec<(std::path::PathBuf, Vec<u8>, i64)> {
+        let mut files = Vec::new();
+        let mut pending = vec![root.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let mtime =
+                        filetime::FileTime::from_last_modification_time(&fs::metadata(&path).unwrap());
+                    files.push((
+                        path.strip_prefix(root).unwrap().to_path_buf(),
+                        fs::read(&path).unwrap(),
+                        mtime.unix_seconds(),
+                    ));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn the_same_seed_makes_the_same_phone_and_another_seed_another() {
+        let generate_into = |seed: u64| {
+            let dir = tempfile::tempdir().unwrap();
+            let options =
+                AndroidSimOptions { profile: Profile::Hostile, seed, ..AndroidSimOptions::default() };
+            generate(dir.path(), &options).unwrap();
+            let providers = Providers::open(&dir.path().join("db"), dir.path().join("fs")).unwrap();
+            let sms = providers.query("content://sms", None, None, Some("_id")).unwrap();
+            let contacts =
+                providers.query("content://com.android.contacts/data", None, None, Some("_id")).unwrap();
+            let files = snapshot(&dir.path().join("fs"));
+            let extras = ["phone.json", "quirks.json"].map(|f| fs::read(dir.path().join(f)).unwrap());
+            (files, sms, contacts, extras)
+        };
+        let first = generate_into(7);
+        let second = generate_into(7);
+        assert!(first.0.len() > 20, "the phone has files");
+        assert!(first == second, "seed 7 twice gave two different phones");
+        let other = generate_into(8);
+        assert!(first.0 != other.0, "another seed gives other content");
+    }
+
     #[test]
     fn profiles_parse_by_name() {
         for profile in [Profile::Empty, Profile::Demo, Profile::Large, Profile::Hostile] {
