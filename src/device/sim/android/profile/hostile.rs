@@ -49,7 +49,7 @@ pub fn generate(state_dir: &Path, shared: &Path, providers: &Providers, seed: u6
         .collect();
     // Its size says 4 KiB; reading it never ends.
     let endless = shared.join("Download/endless.bin");
-    fs::write(&endless, vec![0x5a; 4096]).map_err(|e| SimError::io("write", &endless, e))?;
+    super::write_file(&endless, &[0x5a; 4096], BASE_TIME - 86_400)?;
     let quirks = Quirks { endless: vec![format!("{download}/endless.bin")], phantoms };
     let quirks_path = state_dir.join("quirks.json");
     let text = serde_json::to_string_pretty(&quirks).map_err(|e| SimError::Generate(e.to_string()))?;

@@ -255,7 +255,8 @@ pub fn generate(state_dir: &Path, options: &AndroidSimOptions) -> Result<(), Sim
     fs::write(&phone_json, text).map_err(|e| SimError::io("write", &phone_json, e))
 }
 
-fn write_file(path: &Path, bytes: &[u8], mtime: i64) -> Result<(), SimError> {
+/// Writes a generated file with its own date: a file dated "now" would make two phones of the same seed differ.
+pub(super) fn write_file(path: &Path, bytes: &[u8], mtime: i64) -> Result<(), SimError> {
     fs::write(path, bytes).map_err(|e| SimError::io("write", path, e))?;
     filetime::set_file_mtime(path, filetime::FileTime::from_unix_time(mtime, 0))
         .map_err(|e| SimError::io("write", path, e))
@@ -404,6 +405,9 @@ mod tests {
             (files, sms, contacts, extras)
         };
         let first = generate_into(7);
+        // Regression: MMS part files and the endless file once took "now" as their date, so two phones of
+        // one seed differed whenever a second ticked between them. Make sure one does.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
         let second = generate_into(7);
         assert!(first.0.len() > 20, "the phone has files");
         assert!(first == second, "seed 7 twice gave two different phones");

@@ -292,7 +292,7 @@ pub fn messages(
         let part = connection.last_insert_rowid();
         let data_path = format!("{PARTS_DIR}/PART_{date}{part:04}");
         let host = fs_root.join(data_path.trim_start_matches('/'));
-        fs::write(&host, jpeg).map_err(|e| SimError::io("write", &host, e))?;
+        super::write_file(&host, &jpeg, date)?;
         connection.execute("UPDATE part SET _data = ?1 WHERE _id = ?2", params![data_path, part])?;
         connection.execute(
             "INSERT INTO part (mid, seq, ct, chset, cid, cl, text) VALUES (?1, 0, 'text/plain', 106, '<text_0>', 'text_0.txt', ?2)",
