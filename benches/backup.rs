@@ -43,7 +43,11 @@ fn main() {
     let mut rows = vec![
         row("lifeboat first backup", bytes, &first),
         row("lifeboat unchanged second backup", bytes, &second),
-        format!("{:<36} {:>9.3} s   (opening the vault: password hashing, index)", "lifeboat open only", open_only.wall.as_secs_f64()),
+        format!(
+            "{:<36} {:>9.3} s   (opening the vault: password hashing, index)",
+            "lifeboat open only",
+            open_only.wall.as_secs_f64()
+        ),
     ];
 
     if Command::new("restic").arg("version").output().is_ok_and(|o| o.status.success()) {
@@ -85,7 +89,8 @@ fn row(name: &str, bytes: u64, run: &Run) -> String {
 /// Runs a child to completion and measures its wall time and peak memory.
 fn run(command: &mut Command) -> Run {
     let started = Instant::now();
-    let child = command.stdout(Stdio::null()).spawn().unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+    let child =
+        command.stdout(Stdio::null()).spawn().unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
     let mut status = 0;
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: wait4 writes the status and the usage of the child we just started.

@@ -127,20 +127,20 @@ pub fn backup(
         total.items += 1;
         total.bytes += entry.size;
     }
-    meter.totals(listing.entries.len() as u64, listing.entries.iter().map(|e| e.size).sum());
+    meter.category_totals(totals.iter().map(|(category, t)| (*category, t.items, t.bytes)));
 
     let mut done = Vec::with_capacity(listing.entries.len());
     let mut to_read = Vec::new();
     for entry in listing.entries {
         match reusable(&entry, &previous, &index) {
             Some(chunks) => {
-                meter.add_bytes(entry.size);
-                meter.add_item();
+                meter.add_category_bytes(entry.category, entry.size);
+                meter.add_category_item(entry.category);
                 done.push(Node { entry, chunks });
             }
             None if entry.is_file() => to_read.push(entry),
             None => {
-                meter.add_item();
+                meter.add_category_item(entry.category);
                 done.push(Node { entry, chunks: Vec::new() });
             }
         }
@@ -325,8 +325,8 @@ impl Run<'_> {
 
     fn skip(&self, entry: &Entry, reason: String) {
         self.meter.notice(entry.path.as_str(), &reason);
-        self.meter.add_item();
-        self.meter.add_bytes(entry.size);
+        self.meter.add_category_item(entry.category);
+        self.meter.add_category_bytes(entry.category, entry.size);
         // Skipped items are remembered in the snapshot, not in the catalog.
         if let Ok(mut skipped) = self.skipped.lock() {
             skipped.push(Skipped { what: entry.path.to_string(), reason });
@@ -343,7 +343,11 @@ impl Run<'_> {
         };
         let mut capped = Capped { inner: reader, remaining: entry.size };
         let keep_going = || !self.cancel.is_cancelled();
-        let stored = match store.store_stream(&mut capped, &|n| self.meter.add_bytes(n), &keep_going) {
+        let stored = match store.store_stream(
+            &mut capped,
+            &|n| self.meter.add_category_bytes(entry.category, n),
+            &keep_going,
+        ) {
             Ok(stored) => stored,
             Err(StreamError::Vault(e)) => return self.fail(e.into()),
             Err(StreamError::Read(e)) => match device_error(&e) {
@@ -362,7 +366,7 @@ impl Run<'_> {
                 entry.path.as_str(),
                 format!("it shrank while being copied: {} of {} bytes were stored", stored.size, entry.size),
             );
-            self.meter.add_bytes(entry.size - stored.size);
+            self.meter.add_category_bytes(entry.category, entry.size - stored.size);
             entry.size = stored.size;
         } else if capped.has_more() {
             self.meter.notice(
@@ -373,7 +377,7 @@ impl Run<'_> {
                 ),
             );
         }
-        self.meter.add_item();
+        self.meter.add_category_item(entry.category);
         if let Ok(mut done) = self.done.lock() {
             done.push(Node { entry, chunks: stored.chunks });
         }

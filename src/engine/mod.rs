@@ -4,7 +4,7 @@
 
 mod progress;
 
-pub use progress::{Cancel, Meter, Notice, Phase, Progress, Silent, Status};
+pub use progress::{Cancel, CategoryStatus, Meter, Notice, Phase, Progress, Silent, Status};
 
 mod backup;
 mod error;

@@ -1,6 +1,7 @@
 //! Progress and cancellation, shared by every engine. The engine reports through [`Progress`]; the command
 //! line draws bars, the app turns the same reports into messages. The engine never knows who listens.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -64,6 +65,23 @@ pub struct Status {
     pub bytes_per_second: f64,
     /// Time left at that throughput, when it can be guessed.
     pub eta: Option<Duration>,
+    /// The same counts per category, for jobs that know them (backup and restore).
+    pub categories: Vec<CategoryStatus>,
+}
+
+/// Progress of one category within a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CategoryStatus {
+    /// Which category.
+    pub category: Category,
+    /// Items finished.
+    pub items_done: u64,
+    /// Items in all.
+    pub items_total: u64,
+    /// Bytes finished.
+    pub bytes_done: u64,
+    /// Bytes in all.
+    pub bytes_total: u64,
 }
 
 /// Something a person should know about that did not stop the job.
@@ -99,6 +117,8 @@ pub struct Meter<'a> {
     items_done: AtomicU64,
     bytes_done: AtomicU64,
     state: Mutex<MeterState>,
+    // Kept apart from `state`, which reporters only try-lock: per-category counts must never be dropped.
+    categories: Mutex<BTreeMap<Category, CategoryStatus>>,
 }
 
 struct MeterState {
@@ -136,7 +156,49 @@ impl<'a> Meter<'a> {
                 window_bytes: 0,
                 rate: 0.0,
             }),
+            categories: Mutex::new(BTreeMap::new()),
         }
+    }
+
+    /// Sets how much work each category holds (and the overall totals from them).
+    pub fn category_totals(&self, totals: impl IntoIterator<Item = (Category, u64, u64)>) {
+        if let Ok(mut categories) = self.categories.lock() {
+            for (category, items, bytes) in totals {
+                let entry = categories.entry(category).or_insert(CategoryStatus {
+                    category,
+                    items_done: 0,
+                    items_total: 0,
+                    bytes_done: 0,
+                    bytes_total: 0,
+                });
+                entry.items_total += items;
+                entry.bytes_total += bytes;
+            }
+            let (items, bytes) =
+                categories.values().fold((0, 0), |(i, b), c| (i + c.items_total, b + c.bytes_total));
+            drop(categories);
+            self.totals(items, bytes);
+        }
+    }
+
+    /// Counts finished bytes of an item of `category`.
+    pub fn add_category_bytes(&self, category: Category, bytes: u64) {
+        if let Ok(mut categories) = self.categories.lock()
+            && let Some(entry) = categories.get_mut(&category)
+        {
+            entry.bytes_done += bytes;
+        }
+        self.add_bytes(bytes);
+    }
+
+    /// Counts one finished item of `category`.
+    pub fn add_category_item(&self, category: Category) {
+        if let Ok(mut categories) = self.categories.lock()
+            && let Some(entry) = categories.get_mut(&category)
+        {
+            entry.items_done += 1;
+        }
+        self.add_item();
     }
 
     /// Enters a new phase and reports at once.
@@ -221,6 +283,7 @@ impl<'a> Meter<'a> {
             bytes_total: state.bytes_total,
             bytes_per_second: state.rate,
             eta,
+            categories: self.categories.lock().map(|c| c.values().copied().collect()).unwrap_or_default(),
         };
         drop(state);
         self.sink.update(&status);
@@ -250,6 +313,21 @@ mod tests {
         let last = seen.last().unwrap();
         assert_eq!((last.items_done, last.items_total), (1, 3));
         assert_eq!((last.bytes_done, last.bytes_total), (100, 300));
+    }
+
+    #[test]
+    fn categories_add_up_to_the_totals() {
+        let recorder = Recorder(Mutex::new(Vec::new()));
+        let meter = Meter::new(&recorder);
+        meter.category_totals([(Category::Photos, 2, 200), (Category::Contacts, 1, 10)]);
+        meter.add_category_bytes(Category::Photos, 150);
+        meter.add_category_item(Category::Photos);
+        meter.flush();
+        let seen = recorder.0.lock().unwrap();
+        let last = seen.last().unwrap();
+        assert_eq!((last.items_total, last.bytes_total, last.bytes_done), (3, 210, 150));
+        let photos = last.categories.iter().find(|c| c.category == Category::Photos).unwrap();
+        assert_eq!((photos.items_done, photos.bytes_done), (1, 150));
     }
 
     #[test]

@@ -109,7 +109,13 @@ pub fn restore(
     if nodes.is_empty() {
         return Err(EngineError::NothingToRestore(snapshot.id.short()));
     }
-    meter.totals(nodes.len() as u64, nodes.iter().map(|n| n.entry.size).sum());
+    let mut totals: BTreeMap<Category, (u64, u64)> = BTreeMap::new();
+    for node in &nodes {
+        let total = totals.entry(node.entry.category).or_default();
+        total.0 += 1;
+        total.1 += node.entry.size;
+    }
+    meter.category_totals(totals.into_iter().map(|(category, (items, bytes))| (category, items, bytes)));
     meter.phase(Phase::Transferring);
 
     let mut restorer = target.restorer(options.policy)?;
@@ -141,8 +147,8 @@ pub fn restore(
                 summary.failures.push(RestoreFailure { path: node.entry.path.to_string(), reason });
             }
         }
-        meter.add_item();
-        meter.add_bytes(node.entry.size);
+        meter.add_category_item(node.entry.category);
+        meter.add_category_bytes(node.entry.category, node.entry.size);
     }
     meter.phase(Phase::Finishing);
     let finished = restorer.finish()?;
