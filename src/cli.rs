@@ -5,6 +5,7 @@
 mod demo;
 mod output;
 mod password;
+mod transfer;
 
 use std::path::PathBuf;
 
@@ -101,6 +102,28 @@ pub enum Command {
     Passwd,
     /// Remove a lock left by a program that is gone.
     Unlock,
+    /// Bring a file from another tool in as a backup: a vCard file or an SMS Backup & Restore export.
+    Import {
+        /// The file.
+        path: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a backup's data out in open formats.
+    Export {
+        /// Snapshot id (a prefix is enough) or "latest".
+        snapshot: String,
+        /// What to write.
+        #[arg(long, value_enum)]
+        format: transfer::FormatArg,
+        /// The file (or folder, for `photos`) to write.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// For `photos` and `zip`: which categories' files (default: photos).
+        #[arg(long, value_parser = parse_categories)]
+        categories: Option<CategorySet>,
+    },
     /// Back up a demo phone into a demo vault: the whole job, with no phone needed.
     Demo {
         /// Where the demo phone and vault live (default: under your data folder).
@@ -304,6 +327,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Import { path, json } => {
+            transfer::import(&open_vault(&cli.vault)?, &path, json, cli.quiet, &cancel)
+        }
+        Command::Export { snapshot, format, out, categories } => transfer::export(
+            &open_vault(&cli.vault)?,
+            &snapshot,
+            format,
+            categories,
+            &out,
+            cli.quiet,
+            &cancel,
+        ),
         Command::Demo { dir } => demo::run(dir, cli.quiet, &cancel),
     }
 }

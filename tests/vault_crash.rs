@@ -4,8 +4,9 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 use std::process::Stdio;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::*;
 
@@ -29,20 +30,19 @@ fn kill_nine_at_random_moments_never_breaks_the_vault() {
             .unwrap();
     }
 
-    // How long an uninterrupted backup takes here, to spread the kill points over it.
-    let probe = work.path().join("probe");
-    init_vault(&probe);
-    let started = Instant::now();
-    ok(lifeboat(&probe).args(["backup", "-q", "--from"]).arg(&source));
-    let full = started.elapsed();
-
+    // Kill points are chosen by progress, not by the clock, so a busy machine does not shift them: each run
+    // is killed once the vault has grown by a random share of the round's new data (some before it wrote
+    // anything at all, some after it finished).
+    let round_bytes: u64 = (0..40u64).map(|n| 1_200_000 + n * 1000).sum();
     init_vault(&vault);
     let mut noise = Noise::new(42);
     let mut killed = 0;
     for point in 0..KILL_POINTS {
         let mut fraction = [0u8; 2];
         noise.fill(&mut fraction);
-        let wait = full.mul_f64(f64::from(u16::from_le_bytes(fraction)) / 65535.0 * 1.2);
+        let share = f64::from(u16::from_le_bytes(fraction)) / 65535.0 * 1.1;
+        let target = (round_bytes as f64 * share) as u64;
+        let before = stored_bytes(&vault);
         let mut child = lifeboat(&vault)
             .args(["backup", "-q", "--checkpoint-secs", "0.15", "--from"])
             .arg(&source)
@@ -50,10 +50,16 @@ fn kill_nine_at_random_moments_never_breaks_the_vault() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(wait);
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            killed += 1;
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if stored_bytes(&vault).saturating_sub(before) >= target
+                || started.elapsed() > Duration::from_secs(60)
+            {
+                child.kill().unwrap();
+                killed += 1;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
         }
         child.wait().unwrap();
 
@@ -63,7 +69,8 @@ fn kill_nine_at_random_moments_never_breaks_the_vault() {
         assert_eq!(
             report["problems"],
             serde_json::json!([]),
-            "after kill point {point} ({wait:?}): {report}"
+            "after kill point {point} (at {:.0}% of the round): {report}",
+            share * 100.0
         );
         assert_eq!(report["damaged_items"], serde_json::json!([]));
         let snapshots = json(&ok(lifeboat(&vault).args(["snapshots", "--json"])));
@@ -97,4 +104,21 @@ fn kill_nine_at_random_moments_never_breaks_the_vault() {
     let target = work.path().join("restored");
     ok(lifeboat(&vault).args(["restore", "latest", "--to"]).arg(&target));
     assert_same_tree(&source, &target);
+}
+
+/// Bytes in the vault's packs and in packs being written.
+fn stored_bytes(vault: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![vault.join("data"), vault.join("tmp")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            match entry.metadata() {
+                Ok(meta) if meta.is_dir() => stack.push(entry.path()),
+                Ok(meta) => total += meta.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
 }

@@ -71,3 +71,9 @@ demo-next = Der Demo-Tresor enthält jetzt { $count } Sicherungen. Erkunden Sie 
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
   Starten Sie die Demo erneut: Sie macht ein weiteres Foto und sichert nur, was sich geändert hat.
+export-html-title = Nachrichten
+
+## Import und Export
+import-missing = Unter { $path } gibt es nichts.
+import-unknown = Lifeboat kann { $path } nicht importieren: Geben Sie eine vCard-Datei (.vcf) oder einen Export von SMS Backup & Restore (.xml) an.
+export-done = { $count } Elemente ({ $size }) nach { $out } exportiert.

@@ -71,3 +71,9 @@ demo-next = The demo vault now holds { $count } backups. Explore it with:
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
   Run the demo again: it takes one more photo and backs up only what changed.
+export-html-title = Messages
+
+## Import and export
+import-missing = There is nothing at { $path }.
+import-unknown = Lifeboat cannot import { $path }: give a vCard file (.vcf) or an SMS Backup & Restore export (.xml).
+export-done = Exported { $count } items ({ $size }) to { $out }.

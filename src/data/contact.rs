@@ -326,14 +326,17 @@ impl Contact {
 
     /// The contact's content identity.
     ///
-    /// What counts: the formatted and structured name, nicknames, phone numbers (last ten digits), e-mail
+    /// What counts: the display name (FN, or what N, the organization, e-mail or phone make of it) and the
+    /// structured name, nicknames, phone numbers (last ten digits), e-mail
     /// addresses (lowercased), postal addresses, organizations, titles, roles, URLs, birthday, anniversary,
     /// notes and messenger handles, all with whitespace collapsed and case folded, and each list compared as a
     /// set. What does not: photos (phones re-encode them), categories and groups (each phone has its own),
     /// the uid (each exporter makes its own), kinds, labels, parameters, unknown properties and the raw source.
     pub fn content_id(&self) -> ContentId {
         let mut hasher = IdentityHasher::new("lifeboat.contact.v1");
-        hasher.text("fn", &normalize_text(self.formatted_name.as_deref().unwrap_or("")));
+        // The display name, not the raw FN: a vCard 2.1 card without FN gets one from N when written as 3.0,
+        // and must still be the same contact when read back.
+        hasher.text("fn", &normalize_text(&self.display_name()));
         let name = self.name.clone().unwrap_or_default();
         for (tag, part) in [
             ("n.family", &name.family),

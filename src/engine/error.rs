@@ -18,6 +18,23 @@ pub enum EngineError {
     /// Nothing in the snapshot matches the filters.
     #[error("nothing to restore: no item of snapshot {0} matches the chosen categories and patterns")]
     NothingToRestore(String),
+    /// A record document in the snapshot cannot be read.
+    #[error("{path} in the backup cannot be read: {reason}")]
+    Document {
+        /// The item or category.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Writing an export failed.
+    #[error("cannot write \"{path}\": {source}")]
+    Output {
+        /// Where.
+        path: std::path::PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
     /// A malformed `--include` pattern.
     #[error("the pattern \"{pattern}\" is not valid: {reason}")]
     BadPattern {

@@ -8,8 +8,10 @@ pub use progress::{Cancel, CategoryStatus, Meter, Notice, Phase, Progress, Silen
 
 mod backup;
 mod error;
+mod export;
 mod restore;
 
 pub use backup::{BackupOptions, BackupSummary, backup};
 pub use error::EngineError;
+pub use export::{ExportFormat, ExportSummary, SnapshotItems, export};
 pub use restore::{RestoreOptions, RestoreSummary, restore};
