@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::data::{CategorySet, UnknownCategory};
 use crate::device::folder::FolderDevice;
-use crate::device::{DeviceError, EntryKind, RestorePolicy};
+use crate::device::{Device, DeviceError, EntryKind, RestorePolicy};
 use crate::engine::{self, BackupOptions, Cancel, EngineError, RestoreOptions};
 use crate::vault::{KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
 use crate::{t, text};
@@ -180,6 +180,9 @@ pub struct RestoreArgs {
     /// Replace files that already exist in the target.
     #[arg(long)]
     pub overwrite: bool,
+    /// Only show what would transfer, convert or stay behind; write nothing.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 fn parse_categories(list: &str) -> Result<CategorySet, UnknownCategory> {
@@ -503,6 +506,10 @@ fn list_items(vault: &Vault, prefix: &str, as_json: bool) -> Result<(), Failure>
 fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Result<(), Failure> {
     let snapshot = vault.find_snapshot(&args.snapshot)?;
     let target = FolderDevice::create(&args.to)?;
+    print_plan(vault, &snapshot, target.identity(), args.categories.as_ref())?;
+    if args.plan {
+        return Ok(());
+    }
     let options = RestoreOptions {
         categories: args.categories,
         include: args.include,
@@ -535,6 +542,39 @@ fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Re
             message: t!("restore-incomplete", count = summary.failures.len(), first = first.reason.clone()),
         }),
     }
+}
+
+/// Prints the fidelity plan of a restore, when anything will not transfer as it is.
+fn print_plan(
+    vault: &Vault,
+    snapshot: &Snapshot,
+    target: &crate::device::DeviceIdentity,
+    categories: Option<&CategorySet>,
+) -> Result<(), Failure> {
+    let index = vault.load_index()?;
+    let items = engine::SnapshotItems::load(vault, &index, snapshot)?;
+    let chosen = categories.cloned().unwrap_or_else(|| snapshot.categories.clone());
+    let plans = engine::plan(&items, &snapshot.device, target, &chosen)?;
+    if plans.iter().all(|p| p.converted == 0 && p.impossible == 0) {
+        return Ok(());
+    }
+    println!("{}", t!("fidelity-header"));
+    for plan in &plans {
+        println!(
+            "  {}",
+            t!(
+                "fidelity-line",
+                category = plan.category.as_str(),
+                as_is = plan.as_is,
+                converted = plan.converted,
+                impossible = plan.impossible
+            )
+        );
+        for reason in &plan.reasons {
+            println!("    {}", t!("fidelity-reason", reason = reason.text()));
+        }
+    }
+    Ok(())
 }
 
 fn verify(

@@ -77,3 +77,14 @@ export-html-title = Nachrichten
 import-missing = Unter { $path } gibt es nichts.
 import-unknown = Lifeboat kann { $path } nicht importieren: Geben Sie eine vCard-Datei (.vcf) oder einen Export von SMS Backup & Restore (.xml) an.
 export-done = { $count } Elemente ({ $size }) nach { $out } exportiert.
+
+## Übertragbarkeit zwischen Geräten
+fidelity-imessage-flattened = iMessage-Effekte, Reaktionen und Änderungen werden zu einfachem Text.
+fidelity-setting-translated = Einstellungen mit einer Entsprechung auf dem neuen Telefon werden übertragen.
+fidelity-setting-not-portable = Diese Einstellung gehört zum alten Telefon und hat auf dem neuen keine sichere Entsprechung.
+fidelity-apps-reinstall = Lifeboat installiert keine Apps; die Liste bleibt erhalten, damit Sie sie aus dem Store neu installieren können.
+fidelity-iphone-full-restore = Ein iPhone übernimmt Nachrichten und Anrufliste nur über eine vollständige Wiederherstellung einer iPhone-Sicherung in Finder oder iTunes.
+fidelity-camera-photos-only = Eine Kamera speichert nur Fotos und Videos.
+fidelity-header = Was diese Wiederherstellung tun wird:
+fidelity-line = { $category }: { $as_is } unverändert, { $converted } umgewandelt, { $impossible } nicht übertragbar
+fidelity-reason = - { $reason }

@@ -77,3 +77,14 @@ export-html-title = Messages
 import-missing = There is nothing at { $path }.
 import-unknown = Lifeboat cannot import { $path }: give a vCard file (.vcf) or an SMS Backup & Restore export (.xml).
 export-done = Exported { $count } items ({ $size }) to { $out }.
+
+## Fidelity of cross-device restores
+fidelity-imessage-flattened = iMessage effects, reactions and edits become plain text.
+fidelity-setting-translated = Settings with an equivalent on the new phone are translated to it.
+fidelity-setting-not-portable = This setting belongs to the old phone and has no safe equivalent on the new one.
+fidelity-apps-reinstall = Lifeboat does not install apps; the list is kept so you can reinstall them from the store.
+fidelity-iphone-full-restore = An iPhone accepts messages and call history only through a full restore of an iPhone backup in Finder or iTunes.
+fidelity-camera-photos-only = A camera keeps only photos and videos.
+fidelity-header = What this restore will do:
+fidelity-line = { $category }: { $as_is } as they are, { $converted } converted, { $impossible } cannot transfer
+fidelity-reason = - { $reason }

@@ -9,9 +9,11 @@ pub use progress::{Cancel, CategoryStatus, Meter, Notice, Phase, Progress, Silen
 mod backup;
 mod error;
 mod export;
+mod fidelity;
 mod restore;
 
 pub use backup::{BackupOptions, BackupSummary, backup};
 pub use error::EngineError;
 pub use export::{ExportFormat, ExportSummary, SnapshotItems, export};
+pub use fidelity::{CategoryPlan, Platform, Reason, Transfer, category_rule, plan};
 pub use restore::{RestoreOptions, RestoreSummary, restore};
