@@ -10,7 +10,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 use crate::data::{Category, CategorySet};
-use crate::device::{Device, DeviceError, RestoreCount, RestorePolicy};
+use crate::device::{CategorySummary, Device, DeviceError, DeviceKind, RestoreCount, RestorePolicy};
 use crate::vault::{Node, Snapshot, Vault};
 
 use super::{Cancel, EngineError, Meter, Phase, Progress};
@@ -44,6 +44,9 @@ pub struct RestoreSummary {
     pub failures: Vec<RestoreFailure>,
     /// Bytes written.
     pub bytes: u64,
+    /// What the target holds afterwards, per restored category (phones only: counting a folder would mean
+    /// counting everything else in it too), so a difference from what was sent can be reported.
+    pub after: Vec<CategorySummary>,
     /// Wall time.
     #[serde(skip)]
     pub duration: Duration,
@@ -154,6 +157,14 @@ pub fn restore(
     let finished = restorer.finish()?;
     if finished != RestoreCount::default() {
         summary.categories.entry(Category::Files).or_default().add(finished);
+    }
+    if target.identity().kind != DeviceKind::Folder {
+        let restored: CategorySet = summary.categories.keys().copied().collect();
+        match target.survey(&restored, cancel) {
+            Ok(after) => summary.after = after,
+            Err(e) => meter
+                .notice(target.identity().name.clone(), format!("could not count what it holds now: {e}")),
+        }
     }
     meter.flush();
     summary.duration = started.elapsed();
