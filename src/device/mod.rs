@@ -8,6 +8,7 @@
 mod entry;
 mod error;
 pub mod folder;
+pub mod import;
 
 pub use entry::{Entry, EntryKind, Meta};
 pub use error::DeviceError;
