@@ -9,6 +9,7 @@ mod entry;
 mod error;
 pub mod folder;
 pub mod import;
+pub mod ios;
 
 pub use entry::{Entry, EntryKind, Meta};
 pub use error::DeviceError;
