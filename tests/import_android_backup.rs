@@ -241,3 +241,22 @@ fn the_encrypted_backup_goes_through_the_engine_and_comes_back_out() {
     assert_eq!(messages.len(), 1);
     assert_the_queued_sms(&messages[0]);
 }
+
+#[test]
+fn open_import_recognizes_both_kinds_and_says_what_to_do_about_passwords() {
+    use lifeboat::device::import::{ImportError, ImportKind, open_import};
+    let open = |path: &str, password: Option<&str>| {
+        open_import(&common::peer_file(path), password, &mut |_, _| {}, &Cancel::new())
+    };
+    assert_eq!(ImportKind::detect(&common::peer_file(V5)), Some(ImportKind::AndroidBackup));
+    assert_eq!(ImportKind::detect(&common::peer_file("ios/mvt_ios_backup")), Some(ImportKind::IphoneBackup));
+    assert_eq!(open(V1, None).unwrap().identity().kind, DeviceKind::Import);
+    assert_eq!(open("ios/mvt_ios_backup", None).unwrap().identity().name, "iPhone");
+    assert!(open(ENCRYPTED, None).err().unwrap().password_needed());
+    assert!(open(ENCRYPTED, Some("nope")).err().unwrap().wrong_password());
+    assert!(open("ios/pyiosbackup_encrypted_pw0000", None).err().unwrap().password_needed());
+    let neither = open("android/adb-backup/extracted", None).err().unwrap();
+    assert!(matches!(neither, ImportError::Unrecognized(_)));
+    assert!(neither.to_string().contains("neither an iPhone backup folder"));
+    assert!(matches!(open("vcard/ez-vcard/John_Doe_IPHONE.vcf", None), Err(ImportError::Unrecognized(_))));
+}

@@ -1,5 +1,6 @@
-//! Backups made by other tools, read as devices: `adb backup` files ([`android_backup`]). iPhone backups live
-//! in [`crate::device::ios`] and share the streaming decryption and the survey helpers kept here.
+//! Backups made by other tools, read as devices: `adb backup` files ([`android_backup`]) and, through
+//! [`open_import`], iPhone backup folders ([`crate::device::ios`]), which share the streaming decryption and the
+//! survey helpers kept here.
 //!
 //! Imports are read-only: their `restorer` refuses, because writing into another tool's backup format is not
 //! restoring to a phone.
@@ -8,8 +9,8 @@ pub mod android_backup;
 pub(crate) mod cbc;
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -17,7 +18,88 @@ use crate::data::documents::write_document;
 use crate::data::{Category, CategorySet, ContentId};
 use crate::engine::Cancel;
 
-use super::{CategorySummary, DeviceError, Entry, WalkSink};
+use super::ios::{IosBackupError, ItunesBackupDevice};
+use super::{CategorySummary, Device, DeviceError, Entry, WalkSink};
+use android_backup::{AndroidBackupDevice, AndroidBackupError};
+
+/// What sort of backup a path holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// A folder made by Finder, iTunes or libimobiledevice.
+    IphoneBackup,
+    /// A file made by `adb backup`.
+    AndroidBackup,
+}
+
+impl ImportKind {
+    /// Recognizes a backup by its content, not its name: a folder with `Manifest.db` (or the `Manifest.mbdb` of
+    /// old iOS, refused later with its own message), or a file starting with `ANDROID BACKUP`.
+    pub fn detect(path: &Path) -> Option<Self> {
+        if path.is_dir() {
+            let iphone = path.join("Manifest.db").is_file() || path.join("Manifest.mbdb").is_file();
+            return iphone.then_some(ImportKind::IphoneBackup);
+        }
+        let mut head = [0u8; 15];
+        let file = File::open(path).ok()?;
+        file.take(15).read_exact(&mut head).ok()?;
+        (&head == b"ANDROID BACKUP\n").then_some(ImportKind::AndroidBackup)
+    }
+}
+
+/// Why an import cannot be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The iPhone backup cannot be opened.
+    #[error(transparent)]
+    Iphone(#[from] IosBackupError),
+    /// The `adb backup` file cannot be opened.
+    #[error(transparent)]
+    Android(#[from] AndroidBackupError),
+    /// The path is neither.
+    #[error(
+        "\"{0}\" is neither an iPhone backup folder (one with a Manifest.db) nor an Android backup file made by \
+         `adb backup`"
+    )]
+    Unrecognized(PathBuf),
+}
+
+impl ImportError {
+    /// The backup is encrypted and no password was given: ask for one and open again.
+    pub fn password_needed(&self) -> bool {
+        matches!(
+            self,
+            ImportError::Iphone(IosBackupError::PasswordNeeded(_))
+                | ImportError::Android(AndroidBackupError::PasswordNeeded(_))
+        )
+    }
+
+    /// The password given is wrong: ask again.
+    pub fn wrong_password(&self) -> bool {
+        matches!(
+            self,
+            ImportError::Iphone(IosBackupError::WrongPassword(_))
+                | ImportError::Android(AndroidBackupError::WrongPassword(_))
+        )
+    }
+}
+
+/// Opens whatever backup `path` is, as a read-only device. `password` is needed for encrypted backups; the
+/// key derivation of an encrypted iPhone backup takes seconds and reports rounds done and rounds in all to
+/// `progress` (an `adb backup` unlocks at once and reports nothing), stopping when `cancel` is flipped.
+pub fn open_import(
+    path: &Path,
+    password: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
+    cancel: &Cancel,
+) -> Result<Box<dyn Device>, ImportError> {
+    match ImportKind::detect(path) {
+        Some(ImportKind::IphoneBackup) => {
+            Ok(Box::new(ItunesBackupDevice::open(path, password, progress, cancel)?))
+        }
+        Some(ImportKind::AndroidBackup) => Ok(Box::new(AndroidBackupDevice::open(path, password)?)),
+        None => Err(ImportError::Unrecognized(path.to_path_buf())),
+    }
+}
 
 /// Counts what a walk yields, per category.
 pub(crate) struct Tally(pub(crate) Vec<CategorySummary>);

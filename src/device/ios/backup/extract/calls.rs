@@ -108,3 +108,37 @@ fn legacy_call(row: &Row) -> CallEntry {
 fn duration(seconds: Option<f64>) -> u64 {
     seconds.filter(|s| s.is_finite() && *s > 0.0).map(|s| s.round() as u64).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_legacy_call_table_reads_unix_times_and_flag_directions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("call_history.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE call (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, address TEXT, date INTEGER,
+                duration INTEGER, flags INTEGER, id INTEGER, name TEXT, country_code TEXT);
+             INSERT INTO call VALUES (1, '+15550001', 1300000000, 42, 5, -1, 'Anna', '310'),
+                (2, '+15550002', 1300000100, 12, 4, -1, NULL, NULL),
+                (3, '+15550003', 1300000200, 0, 4, -1, NULL, NULL);",
+        )
+        .unwrap();
+        drop(conn);
+        let calls = read_calls(&Db::open(&path).unwrap()).unwrap();
+        let summary: Vec<(CallDirection, i64, u64)> =
+            calls.iter().map(|c| (c.direction, c.date, c.duration_secs)).collect();
+        assert_eq!(
+            summary,
+            [
+                (CallDirection::Outgoing, 1_300_000_000_000, 42),
+                (CallDirection::Incoming, 1_300_000_100_000, 12),
+                (CallDirection::Missed, 1_300_000_200_000, 0),
+            ]
+        );
+        assert_eq!(calls[0].name.as_deref(), Some("Anna"));
+        assert!(calls[0].extra.contains(&("country_code".into(), "310".into())));
+    }
+}
