@@ -70,8 +70,8 @@ fn open_mvt() -> ItunesBackupDevice {
     ItunesBackupDevice::open(&common::peer_file(MVT), None, &mut |_, _| {}, &Cancel::new()).unwrap()
 }
 
-/// Backs `device` up into a fresh vault and restores the snapshot into a folder; returns the folder.
-fn round_trip(device: &dyn Device, work: &Path) -> std::path::PathBuf {
+/// Backs `device` up into a fresh vault and restores the snapshot into a folder; returns both.
+fn round_trip(device: &dyn Device, work: &Path) -> (Vault, std::path::PathBuf) {
     let vault_path = work.join("vault");
     let vault =
         Vault::init(&vault_path, common::PASSWORD, KdfParams { memory_kib: 256, passes: 1, lanes: 1 })
@@ -92,7 +92,7 @@ fn round_trip(device: &dyn Device, work: &Path) -> std::path::PathBuf {
     )
     .unwrap();
     assert!(restored.failures.is_empty(), "{:?}", restored.failures);
-    target
+    (vault, target)
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn the_mvt_backup_walks_into_documents_raw_files_and_unavailable_categories() {
 fn the_mvt_backup_goes_through_the_engine_and_comes_back_out() {
     let device = open_mvt();
     let work = tempfile::tempdir().unwrap();
-    let target = round_trip(&device, work.path());
+    let (vault, target) = round_trip(&device, work.path());
     let messages: Vec<Message> = read_document(
         fs::File::open(target.join("Messages/messages.jsonl")).map(std::io::BufReader::new).unwrap(),
     )
@@ -224,6 +224,12 @@ fn the_mvt_backup_goes_through_the_engine_and_comes_back_out() {
         fs::read_link(target.join("Raw/iphone-backup/DatabaseDomain/timezone/localtime")).unwrap(),
         Path::new("/var/db/timezone/zoneinfo/Europe/London")
     );
+
+    // Importing the same backup again reads only the regenerated document, and stores nothing new.
+    let again =
+        engine::backup(&vault, &open_mvt(), &BackupOptions::default(), &Silent, &Cancel::new()).unwrap();
+    assert_eq!((again.items_read, again.new_bytes), (1, 0));
+    assert!(again.items_unchanged > 2_600);
 }
 
 #[test]
@@ -266,7 +272,7 @@ fn the_encrypted_backup_unlocks_with_0000_and_decrypts_its_file() {
     assert!(walk.skipped.is_empty(), "{:?}", walk.skipped);
 
     let work = tempfile::tempdir().unwrap();
-    let target = round_trip(&device, work.path());
+    let (_vault, target) = round_trip(&device, work.path());
     assert_eq!(fs::read(target.join("Raw/iphone-backup/MyTestDomain/Media/Test.txt")).unwrap(), b"Test data");
     for name in ["Info.plist", "Manifest.plist", "Status.plist", "Manifest.db"] {
         assert!(target.join("Raw/iphone-backup").join(name).is_file(), "{name} is kept");

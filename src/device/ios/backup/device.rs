@@ -17,9 +17,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::data::documents::{RAW_DIR, document_path};
 use serde::Serialize;
 
+use crate::data::documents::{RAW_DIR, document_path};
 use crate::data::{CallEntry, Category, CategorySet, Contact, ContentId, ItemPath, Message};
 use crate::device::import::{CancellableSink, Tally, write_sorted_document};
 use crate::device::{

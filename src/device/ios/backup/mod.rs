@@ -339,6 +339,12 @@ fn decrypt_manifest_db(
     io::copy(&mut reader, &mut out).map_err(|e| IosBackupError::io("decrypt", &source, e))?;
     drop(out);
     trim_to_sqlite_size(&dest).map_err(|e| IosBackupError::io("decrypt", &source, e))?;
+    // The decrypted copy carries the original's time, so an unchanged backup imported again is recognised as
+    // unchanged instead of looking new every time.
+    if let Ok(meta) = fs::metadata(&source) {
+        let mtime = filetime::FileTime::from_last_modification_time(&meta);
+        let _ = filetime::set_file_mtime(&dest, mtime);
+    }
     Ok(dest)
 }
 
