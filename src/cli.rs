@@ -102,10 +102,14 @@ pub enum Command {
     Passwd,
     /// Remove a lock left by a program that is gone.
     Unlock,
-    /// Bring a file from another tool in as a backup: a vCard file or an SMS Backup & Restore export.
+    /// Bring another tool's backup in: an iPhone backup folder (Finder, iTunes), an `adb backup` file, a
+    /// vCard file or an SMS Backup & Restore export.
     Import {
-        /// The file.
+        /// The folder or file.
         path: PathBuf,
+        /// A file holding the backup's own password (or set LIFEBOAT_BACKUP_PASSWORD).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -330,9 +334,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Import { path, json } => {
-            transfer::import(&open_vault(&cli.vault)?, &path, json, cli.quiet, &cancel)
-        }
+        Command::Import { path, password_file, json } => transfer::import(
+            &open_vault(&cli.vault)?,
+            &path,
+            password_file.as_deref(),
+            json,
+            cli.quiet,
+            &cancel,
+        ),
         Command::Export { snapshot, format, out, categories } => transfer::export(
             &open_vault(&cli.vault)?,
             &snapshot,

@@ -75,7 +75,7 @@ export-html-title = Nachrichten
 
 ## Import und Export
 import-missing = Unter { $path } gibt es nichts.
-import-unknown = Lifeboat kann { $path } nicht importieren: Geben Sie eine vCard-Datei (.vcf) oder einen Export von SMS Backup & Restore (.xml) an.
+import-unknown = Lifeboat kann { $path } nicht importieren: Geben Sie einen iPhone-Sicherungsordner (Finder, iTunes), eine Android-Sicherung (adb backup), eine vCard-Datei (.vcf) oder einen Export von SMS Backup & Restore (.xml) an.
 export-done = { $count } Elemente ({ $size }) nach { $out } exportiert.
 
 ## Übertragbarkeit zwischen Geräten
@@ -88,3 +88,6 @@ fidelity-camera-photos-only = Eine Kamera speichert nur Fotos und Videos.
 fidelity-header = Was diese Wiederherstellung tun wird:
 fidelity-line = { $category }: { $as_is } unverändert, { $converted } umgewandelt, { $impossible } nicht übertragbar
 fidelity-reason = - { $reason }
+import-unlocking = Sicherung wird entsperrt
+import-password-attempts = Dreimal ein falsches Passwort für die Sicherung; nichts wurde importiert.
+password-backup-prompt = Passwort der Sicherung:

@@ -75,7 +75,7 @@ export-html-title = Messages
 
 ## Import and export
 import-missing = There is nothing at { $path }.
-import-unknown = Lifeboat cannot import { $path }: give a vCard file (.vcf) or an SMS Backup & Restore export (.xml).
+import-unknown = Lifeboat cannot import { $path }: give an iPhone backup folder (Finder, iTunes), an Android backup file (adb backup), a vCard file (.vcf) or an SMS Backup & Restore export (.xml).
 export-done = Exported { $count } items ({ $size }) to { $out }.
 
 ## Fidelity of cross-device restores
@@ -88,3 +88,6 @@ fidelity-camera-photos-only = A camera keeps only photos and videos.
 fidelity-header = What this restore will do:
 fidelity-line = { $category }: { $as_is } as they are, { $converted } converted, { $impossible } cannot transfer
 fidelity-reason = - { $reason }
+import-unlocking = Unlocking the backup
+import-password-attempts = Three wrong passwords for the backup; nothing was imported.
+password-backup-prompt = Password of the backup:

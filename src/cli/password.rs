@@ -28,6 +28,11 @@ pub fn new(env: &str) -> Result<String, Failure> {
     check_strength(first)
 }
 
+/// The password of a backup made by another tool (an encrypted iPhone or Android backup).
+pub fn ask_backup() -> Result<String, Failure> {
+    ask(&t!("password-backup-prompt"))
+}
+
 fn check_strength(password: String) -> Result<String, Failure> {
     if password.is_empty() {
         return Err(Failure::usage(t!("password-empty")));

@@ -10,7 +10,7 @@ use super::{Failure, print_backup_summary};
 use crate::data::CategorySet;
 use crate::data::vcard::VcardWriteVersion;
 use crate::device::Device;
-use crate::device::document_import::{DocumentFileDevice, DocumentFormat};
+use crate::device::import::{ImportError, open_import};
 use crate::engine::{self, BackupOptions, Cancel, ExportFormat};
 use crate::vault::Vault;
 use crate::{t, text};
@@ -48,26 +48,81 @@ impl From<FormatArg> for ExportFormat {
     }
 }
 
-/// Opens what `path` holds as a read-only device.
-fn import_source(path: &Path) -> Result<Box<dyn Device>, Failure> {
+/// Opens what `path` holds as a read-only device, asking for the backup's password when it is encrypted: from
+/// `--password-file`, `LIFEBOAT_BACKUP_PASSWORD`, or the terminal (again after a wrong one).
+fn import_source(
+    path: &Path,
+    password_file: Option<&Path>,
+    cancel: &Cancel,
+) -> Result<Box<dyn Device>, Failure> {
     if !path.exists() {
         return Err(Failure::usage(t!("import-missing", path = path.display().to_string())));
     }
-    if path.is_file() && DocumentFormat::detect(path).is_some() {
-        return Ok(Box::new(DocumentFileDevice::open(path)?));
+    let mut password = match password_file {
+        Some(file) => Some(
+            std::fs::read_to_string(file)
+                .map_err(|e| Failure::usage(format!("{}: {e}", file.display())))?
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+        ),
+        None => std::env::var("LIFEBOAT_BACKUP_PASSWORD").ok(),
+    };
+    let from_prompt = password.is_none();
+    for _ in 0..3 {
+        let bar = unlock_bar();
+        let mut progress = |done: u64, total: u64| {
+            if let Some(bar) = &bar {
+                bar.set_length(total.max(1));
+                bar.set_position(done);
+            }
+        };
+        let opened = open_import(path, password.as_deref(), &mut progress, cancel);
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        match opened {
+            Ok(device) => return Ok(device),
+            Err(e) if (e.password_needed() || e.wrong_password()) && (from_prompt || password.is_none()) => {
+                if e.wrong_password() {
+                    eprintln!("{e}");
+                }
+                password = Some(super::password::ask_backup()?);
+            }
+            Err(ImportError::Unrecognized(_)) => {
+                return Err(Failure::usage(t!("import-unknown", path = path.display().to_string())));
+            }
+            Err(e) if e.wrong_password() => {
+                return Err(Failure { code: super::exit::WRONG_PASSWORD, message: e.to_string() });
+            }
+            Err(e) => return Err(Failure::general(e.to_string())),
+        }
     }
-    Err(Failure::usage(t!("import-unknown", path = path.display().to_string())))
+    Err(Failure { code: super::exit::WRONG_PASSWORD, message: t!("import-password-attempts") })
+}
+
+/// A bar for the seconds an encrypted iPhone backup's key takes, on a terminal.
+fn unlock_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(1);
+        let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {percent}%")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style.progress_chars("=> "));
+        bar.set_message(t!("import-unlocking"));
+        bar
+    })
 }
 
 /// `lifeboat import PATH`.
 pub fn import(
     vault: &Vault,
     path: &Path,
+    password_file: Option<&Path>,
     as_json: bool,
     quiet: bool,
     cancel: &Cancel,
 ) -> Result<(), Failure> {
-    let device = import_source(path)?;
+    let device = import_source(path, password_file, cancel)?;
     let console = Console::new(quiet);
     let summary = engine::backup(vault, device.as_ref(), &BackupOptions::default(), &console, cancel);
     console.finish();

@@ -5,10 +5,11 @@
 //! ([`Device::survey`]), list it ([`Device::walk`]), hand out one item's bytes ([`Device::open`]) and take items
 //! back ([`Device::restorer`]). Everything streams; nothing asks for a whole file in memory.
 
-pub mod document_import;
 mod entry;
 mod error;
 pub mod folder;
+pub mod import;
+pub mod ios;
 pub mod sim;
 
 pub use entry::{Entry, EntryKind, Meta};

@@ -53,9 +53,9 @@ impl Default for BackupOptions {
 pub struct BackupSummary {
     /// The snapshot written.
     pub snapshot: Snapshot,
-    /// Items read from the device.
+    /// Files read from the device (including any that then failed and were skipped).
     pub items_read: u64,
-    /// Items reused from an earlier backup without reading them.
+    /// Files reused from an earlier backup without reading them.
     pub items_unchanged: u64,
     /// Bytes read from the device.
     pub bytes_read: u64,
@@ -131,9 +131,11 @@ pub fn backup(
 
     let mut done = Vec::with_capacity(listing.entries.len());
     let mut to_read = Vec::new();
+    let mut items_unchanged = 0;
     for entry in listing.entries {
         match reusable(&entry, &previous, &index) {
             Some(chunks) => {
+                items_unchanged += 1;
                 meter.add_category_bytes(entry.category, entry.size);
                 meter.add_category_item(entry.category);
                 done.push(Node { entry, chunks });
@@ -145,7 +147,6 @@ pub fn backup(
             }
         }
     }
-    let items_unchanged = done.len() as u64;
 
     let mut snapshot = Snapshot {
         id: Id::random(),
@@ -164,6 +165,7 @@ pub fn backup(
         program: format!("lifeboat {}", env!("CARGO_PKG_VERSION")),
     };
 
+    let files_to_read = to_read.len() as u64;
     meter.phase(Phase::Transferring);
     let state = StoreState::new(index);
     let run = Run {
@@ -249,7 +251,7 @@ pub fn backup(
     meter.flush();
     let (_, bytes_done) = meter.done();
     Ok(BackupSummary {
-        items_read: snapshot.items().saturating_sub(items_unchanged),
+        items_read: files_to_read,
         items_unchanged,
         bytes_read: bytes_done - bytes_before,
         new_bytes: state.stats.new_bytes.load(Ordering::Relaxed),

@@ -17,7 +17,7 @@ use crate::data::vcard::read_vcard_file;
 use crate::data::{Category, CategorySet, ItemPath, PartContent};
 use crate::engine::Cancel;
 
-use super::{
+use crate::device::{
     CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, RestorePolicy, Restorer,
     WalkSink,
 };
