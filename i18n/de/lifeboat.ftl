@@ -71,3 +71,30 @@ demo-next = Der Demo-Tresor enthält jetzt { $count } Sicherungen. Erkunden Sie 
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
   Starten Sie die Demo erneut: Sie macht ein weiteres Foto und sichert nur, was sich geändert hat.
+
+## Geräte
+no-config-dir = Es gibt keinen Konfigurationsordner, um Telefone zu merken; setzen Sie LIFEBOAT_CONFIG_DIR.
+state-ready = bereit zur Sicherung
+state-unauthorized = Entsperren Sie das Telefon und tippen Sie bei „USB-Debugging zulassen?“ auf „Zulassen“
+state-in-use = ein anderes Programm belegt dieses Gerät; beenden Sie es (zum Beispiel `adb kill-server`) oder lassen Sie Lifeboat den adb-Server verwenden
+state-no-permission = dieser Computer lässt Lifeboat das Gerät nicht öffnen: Installieren Sie dist/udev/51-lifeboat-phones.rules (siehe docs/android.md) und stecken Sie es neu ein
+state-mtp-only = nur Dateien werden freigegeben: Schalten Sie USB-Debugging (Entwickleroptionen) für Kontakte und Nachrichten ein
+state-unsupported = dieses Gerät bietet in seinem aktuellen USB-Modus nichts, was Lifeboat sichern kann
+state-disconnected = nicht erreichbar: Prüfen Sie, ob es eingeschaltet, in diesem Netz und das drahtlose Debugging aktiv ist
+devices-none = Keine Telefone gefunden. Schließen Sie eines mit aktivem USB-Debugging an oder führen Sie `lifeboat connect HOST:PORT` für ein Telefon im Netz aus.
+col-transport = VERBINDUNG
+col-state = ZUSTAND
+col-details = DETAILS
+device-hint = { $id }: { $hint }
+device-battery = Akku { $percent } %
+device-storage = { $free } frei von { $total }
+bad-address = „{ $address }“ ist keine Adresse; geben Sie HOST:PORT an, zum Beispiel 192.168.1.20:5555.
+connected = Verbunden mit { $name } ({ $id }) unter { $address }; Lifeboat sucht es künftig dort.
+not-remembered = { $address } war nicht gemerkt.
+disconnected = { $address } vergessen.
+device-not-found = Kein Telefon „{ $id }“ gefunden; `lifeboat devices` listet die Kennungen.
+sim-listening = Virtuelles Android-Telefon { $serial } wartet auf { $address }
+backup-needs-source = Geben Sie an, was gesichert werden soll: --from ORDNER oder --device KENNUNG.
+restore-needs-target = Geben Sie an, wohin wiederhergestellt werden soll: --to ORDNER oder --device KENNUNG.
+restore-category = { $category }: { $restored } wiederhergestellt, { $present } schon vorhanden, { $refused } abgelehnt
+restore-note = Hinweis: { $note }

@@ -71,3 +71,30 @@ demo-next = The demo vault now holds { $count } backups. Explore it with:
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
   Run the demo again: it takes one more photo and backs up only what changed.
+
+## Devices
+no-config-dir = There is no config folder to remember phones in; set LIFEBOAT_CONFIG_DIR.
+state-ready = ready to back up
+state-unauthorized = unlock the phone and tap Allow on "Allow USB debugging?"
+state-in-use = another program holds this device; close it (for example `adb kill-server`) or let Lifeboat use the adb server
+state-no-permission = this computer does not let Lifeboat open it: install dist/udev/51-lifeboat-phones.rules (see docs/android.md), then plug it in again
+state-mtp-only = only files are shared: turn on USB debugging (Developer options) for contacts and messages
+state-unsupported = this device offers nothing Lifeboat can back up in its current USB mode
+state-disconnected = not reachable: check that it is switched on, on this network, and that wireless debugging is on
+devices-none = No phones found. Plug one in with USB debugging on, or run `lifeboat connect HOST:PORT` for a phone on the network.
+col-transport = TRANSPORT
+col-state = STATE
+col-details = DETAILS
+device-hint = { $id }: { $hint }
+device-battery = battery { $percent }%
+device-storage = { $free } free of { $total }
+bad-address = "{ $address }" is not an address; give HOST:PORT, for example 192.168.1.20:5555.
+connected = Connected to { $name } ({ $id }) at { $address }; Lifeboat will look for it there from now on.
+not-remembered = { $address } was not remembered.
+disconnected = Forgot { $address }.
+device-not-found = No phone "{ $id }" was found; `lifeboat devices` lists the ids.
+sim-listening = Virtual Android phone { $serial } listening on { $address }
+backup-needs-source = Say what to back up: --from DIR or --device ID.
+restore-needs-target = Say where to restore: --to DIR or --device ID.
+restore-category = { $category }: { $restored } restored, { $present } already there, { $refused } refused
+restore-note = note: { $note }

@@ -6,6 +6,7 @@
 //! back ([`Device::restorer`]). Everything streams; nothing asks for a whole file in memory.
 
 pub mod adb;
+pub mod discovery;
 mod entry;
 mod error;
 pub mod folder;
