@@ -148,3 +148,33 @@ fn a_vanished_phone_is_disconnected() {
     let error = connection.shell("echo hi").unwrap_err();
     assert!(matches!(error, AdbError::Disconnected { .. }), "{error}");
 }
+
+#[test]
+fn the_survey_counts_each_category_before_copying() {
+    use lifeboat::data::{Category, CategorySet};
+    use lifeboat::device::Device;
+    use lifeboat::device::adb::{AdbTarget, AndroidDevice, AndroidOptions};
+    let phone = sim(Profile::Demo, AuthMode::Off);
+    let home = tempfile::tempdir().unwrap();
+    let device = AndroidDevice::connect(
+        &AdbTarget::Tcp(phone.addr().to_string()),
+        &options(&home),
+        AndroidOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(device.identity().serial, phone.serial());
+    assert_eq!(device.identity().os_version.as_deref(), Some("Android 14"));
+    let info = device.info();
+    assert!(info.battery_percent.is_some_and(|b| b <= 100));
+    assert!(info.storage_free.unwrap() < info.storage_total.unwrap());
+    let survey = device.survey(&CategorySet::all(), &lifeboat::engine::Cancel::new()).unwrap();
+    let items = |category: Category| survey.iter().find(|s| s.category == category).unwrap().items;
+    assert_eq!(items(Category::Contacts), 20);
+    assert_eq!(items(Category::Messages), 65);
+    assert_eq!(items(Category::Calls), 30);
+    assert_eq!(items(Category::Apps), 5);
+    assert!(items(Category::Photos) >= 36);
+    assert!(items(Category::Settings) > 10);
+    let photos = survey.iter().find(|s| s.category == Category::Photos).unwrap();
+    assert!(photos.bytes > 1_000_000, "{photos:?}");
+}

@@ -105,7 +105,7 @@ fn details(device: &FoundDevice) -> String {
 pub fn connect(address: &str) -> Result<(), Failure> {
     let address = discovery::parse_address(address)
         .ok_or_else(|| Failure::usage(t!("bad-address", address = address.to_string())))?;
-    let connection = Connection::tcp(&address, &ConnectOptions::default()).map_err(adb_failure)?;
+    let connection = Connection::tcp(&address, &connect_options()).map_err(adb_failure)?;
     let found =
         discovery::describe(connection, discovery::Transport::Tcp, address.clone()).map_err(adb_failure)?;
     let dir = config_dir()?;
@@ -138,7 +138,17 @@ pub fn open(id: &str, options: AndroidOptions) -> Result<AndroidDevice, Failure>
     let scan = ScanOptions::default();
     let target: AdbTarget = discovery::resolve(id, &scan)
         .ok_or_else(|| Failure::usage(t!("device-not-found", id = id.to_string())))?;
-    AndroidDevice::connect(&target, &ConnectOptions::default(), options).map_err(adb_failure)
+    AndroidDevice::connect(&target, &connect_options(), options).map_err(adb_failure)
+}
+
+/// How long to wait for the person to tap Allow: a minute, or `LIFEBOAT_ALLOW_WAIT_SECS`.
+fn connect_options() -> ConnectOptions {
+    let mut options = ConnectOptions::default();
+    if let Some(seconds) = std::env::var("LIFEBOAT_ALLOW_WAIT_SECS").ok().and_then(|s| s.parse::<u64>().ok())
+    {
+        options.allow_wait = std::time::Duration::from_secs(seconds);
+    }
+    options
 }
 
 /// `lifeboat sim android`: prints the address, then serves until killed.

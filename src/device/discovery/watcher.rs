@@ -142,6 +142,12 @@ impl WatchState {
 
     /// Sends the differences; false when nobody listens any more.
     fn report(&mut self, now: Vec<FoundDevice>, events: &Sender<DeviceEvent>) -> bool {
+        // Removals first: a phone that went away and its "disconnected" entry arrive in that order.
+        for id in self.known.keys() {
+            if !now.iter().any(|d| &d.id == id) && events.send(DeviceEvent::Removed(id.clone())).is_err() {
+                return false;
+            }
+        }
         let mut next = HashMap::new();
         for device in now {
             let event = match self.known.get(&device.id) {
@@ -155,11 +161,6 @@ impl WatchState {
                 return false;
             }
             next.insert(device.id.clone(), device);
-        }
-        for id in self.known.keys() {
-            if !next.contains_key(id) && events.send(DeviceEvent::Removed(id.clone())).is_err() {
-                return false;
-            }
         }
         self.known = next;
         true
