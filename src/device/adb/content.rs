@@ -12,7 +12,9 @@
 //!    again column by column (`--projection COL --where _id=ID`): one value per answer is never ambiguous.
 //!
 //! What stays ambiguous is NULL against the text `NULL` (and `BLOB` against a blob): both print the same, and
-//! Lifeboat reads them as NULL and blob.
+//! Lifeboat reads them as NULL and blob. Old phones (the `content` tool of Android 6 and earlier) print
+//! integers through `Cursor.getInt`, so 64-bit values such as millisecond dates arrive truncated there;
+//! nothing in the text can undo that.
 
 use std::sync::Arc;
 

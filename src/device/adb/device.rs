@@ -28,7 +28,7 @@ use crate::engine::Cancel;
 use super::content::{ContentRow, QueryError};
 use super::records::{self, group_by};
 use super::shell::command_line;
-use super::sync::RemoteStat;
+use super::sync::{RemoteStat, SyncReader, SyncSession};
 use super::{AdbError, AdbTarget, ConnectOptions, Connection};
 
 /// The phone's shared storage, where photos and downloads live.
@@ -95,6 +95,30 @@ pub struct AndroidDevice {
     options: AndroidOptions,
     sources: Mutex<HashMap<ItemPath, Source>>,
     spill: Mutex<Option<tempfile::TempDir>>,
+    /// Sync sessions that finished a file, ready for the next: opening a stream per file costs a round trip
+    /// (adb pull keeps one session too).
+    idle: Arc<Mutex<Vec<SyncSession>>>,
+}
+
+/// A file being received; its session goes back to the pool once the file was read to its end.
+struct PooledReader {
+    reader: Option<SyncReader>,
+    idle: Arc<Mutex<Vec<SyncSession>>>,
+}
+
+impl Read for PooledReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(reader) = self.reader.as_mut() else { return Ok(0) };
+        let n = reader.read(buf)?;
+        if n == 0
+            && !buf.is_empty()
+            && let Some(session) = self.reader.take().and_then(SyncReader::into_session)
+            && let Ok(mut idle) = self.idle.lock()
+        {
+            idle.push(session);
+        }
+        Ok(n)
+    }
 }
 
 /// Parses `getprop`'s `[key]: [value]` lines.
@@ -185,6 +209,7 @@ impl AndroidDevice {
             options,
             sources: Mutex::new(HashMap::new()),
             spill: Mutex::new(None),
+            idle: Arc::new(Mutex::new(Vec::new())),
         })
     }
 
@@ -772,9 +797,13 @@ impl Device for AndroidDevice {
                     .and_then(|p| p.as_str())
                     .map(str::to_string)
                     .unwrap_or_else(|| format!("{SHARED}/{}", entry.path));
-                let sync = self.connection.sync().map_err(|e| self.device_error(e))?;
+                let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+                let sync = match pooled {
+                    Some(sync) => sync,
+                    None => self.connection.sync().map_err(|e| self.device_error(e))?,
+                };
                 let reader = sync.recv(phone_path.as_bytes()).map_err(|e| self.device_error(e))?;
-                Ok(Box::new(reader))
+                Ok(Box::new(PooledReader { reader: Some(reader), idle: Arc::clone(&self.idle) }))
             }
         }
     }

@@ -40,7 +40,9 @@ pub const SETTINGS_ALLOWED: [(&str, &str); 10] = [
     ("global", "auto_time_zone"),
 ];
 
-/// Escapes a `content insert --bind` value: `\` and `:` are the tool's own syntax.
+/// Escapes a `content insert --bind` value: `\` and `:` are the tool's own syntax on current Android. (The
+/// `content` tool of Android 6 and older took everything after the second colon verbatim; restoring to such
+/// a phone would keep these backslashes.)
 pub fn bind_value(value: &str) -> String {
     value.replace('\\', r"\\").replace(':', r"\:")
 }
@@ -351,6 +353,9 @@ impl<'a> AndroidRestorer<'a> {
         if let Some(subject) = &message.subject {
             binds.push(bind("sub", 's', subject));
         }
+        if let Some(thread) = self.thread_for(message)? {
+            binds.push(bind("thread_id", 'l', &thread.to_string()));
+        }
         self.insert("content://mms", &binds)?;
         let id = self.find_by_marker("content://mms", "tr_id", &marker)?.ok_or_else(|| {
             DeviceError::Protocol { device: self.name(), detail: "the phone ignored the message".into() }
@@ -416,6 +421,32 @@ impl<'a> AndroidRestorer<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The phone's conversation for an MMS, so it shows up with its SMS: Android's own lookup
+    /// (`content://mms-sms/threadID?recipient=...`, which creates the thread when needed), else the thread of an
+    /// SMS with the same address. `None` leaves it to the phone.
+    fn thread_for(&self, message: &Message) -> Result<Option<i64>, DeviceError> {
+        let Some(address) = message.conversation.first() else { return Ok(None) };
+        let connection = self.device.connection();
+        let lookup =
+            format!("content://mms-sms/threadID?recipient={}", address.replace(['&', '#', '?', ' '], ""));
+        let words = ["content", "query", "--uri", lookup.as_str()];
+        if let Ok(output) = connection.shell(&command_line(&words))
+            && output.error_text().is_empty()
+            && let Some(id) = output
+                .text()
+                .lines()
+                .find_map(|l| l.split("_id=").nth(1).and_then(|v| v.trim().parse::<i64>().ok()))
+        {
+            return Ok(Some(id));
+        }
+        let filter = format!("address='{}'", address.replace('\'', "''"));
+        match connection.query("content://sms", &["thread_id"], Some(&filter)) {
+            Ok(rows) => Ok(rows.iter().find_map(|r| r.int("thread_id"))),
+            Err(QueryError::Adb(e)) => Err(self.fatal(e)),
+            Err(QueryError::Refused(_)) => Ok(None),
+        }
     }
 
     fn restore_calls(&mut self, content: &mut dyn Read) -> Result<RestoreCount, DeviceError> {
