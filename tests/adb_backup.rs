@@ -86,6 +86,8 @@ impl WalkSink for Collect {
 /// What a phone holds, read through Lifeboat's own walk.
 struct Holdings {
     contacts: Vec<String>,
+    /// Contacts with a photo, by content id.
+    with_photos: Vec<String>,
     messages: Vec<String>,
     calls: Vec<String>,
     settings: BTreeMap<String, Option<String>>,
@@ -120,8 +122,11 @@ fn holdings(addr: &str, setup: &Setup) -> Holdings {
         ids.sort();
         ids
     };
-    let contacts = ids(document::<Contact>(&device, &walk, Category::Contacts)
+    let all_contacts = document::<Contact>(&device, &walk, Category::Contacts);
+    let contacts = ids(all_contacts.iter().map(|c| c.content_id().to_string()).collect());
+    let with_photos = ids(all_contacts
         .iter()
+        .filter(|c| !c.photos.is_empty())
         .map(|c| c.content_id().to_string())
         .collect());
     let messages = ids(document::<Message>(&device, &walk, Category::Messages)
@@ -142,7 +147,7 @@ fn holdings(addr: &str, setup: &Setup) -> Holdings {
         .filter(|e| e.category == Category::Photos)
         .map(|e| (e.path.to_string(), (e.size, e.mtime_ns)))
         .collect();
-    Holdings { contacts, messages, calls, settings, photos }
+    Holdings { contacts, with_photos, messages, calls, settings, photos }
 }
 
 fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -231,6 +236,8 @@ fn a_demo_phone_moves_onto_an_empty_phone_and_a_second_restore_adds_nothing() {
     let b = holdings(&addr_b, &setup);
     assert!(a.contacts.len() >= 20 && a.messages.len() >= 65 && a.calls.len() >= 30);
     assert_eq!(b.contacts, a.contacts, "the same contacts");
+    assert!(a.with_photos.len() >= 12);
+    assert_eq!(b.with_photos, a.with_photos, "with their photos");
     assert_eq!(b.messages, a.messages, "the same messages");
     assert_eq!(b.calls, a.calls, "the same calls");
     for key in ["system/screen_off_timeout", "system/time_12_24", "system/font_scale"] {

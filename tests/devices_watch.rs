@@ -151,3 +151,16 @@ fn sim_android_prints_its_address_first() {
     assert!(line.contains("LB-CLI"), "{line}");
     assert_eq!(serial.unwrap().unwrap().trim(), "LB-CLI");
 }
+
+#[test]
+fn backup_and_restore_take_a_folder_or_a_device_not_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let both = common::fails(common::lifeboat(&vault).args(["backup", "--from", "x", "--device", "y"]), 2);
+    assert!(both.contains("cannot be used with"), "{both}");
+    common::fails(common::lifeboat(&vault).args(["backup"]), 2);
+    common::fails(common::lifeboat(&vault).args(["restore", "latest"]), 2);
+    common::fails(common::lifeboat(&vault).args(["restore", "latest", "--to", "x", "--device", "y"]), 2);
+    let bad = common::fails(common::lifeboat(&vault).args(["connect", "no-port-here"]), 2);
+    assert!(bad.contains("HOST:PORT"), "{bad}");
+}

@@ -236,19 +236,22 @@ pub fn describe(
 pub fn probe_tcp(address: &str, connect: &ConnectOptions) -> FoundDevice {
     match Connection::tcp(address, connect).and_then(|c| describe(c, Transport::Tcp, address.to_string())) {
         Ok(found) => found,
-        Err(error) => {
-            let mut found = FoundDevice::bare(
-                address.to_string(),
-                DeviceKind::Android,
-                address.to_string(),
-                Transport::Tcp,
-                address.to_string(),
-                DeviceState::from_error(&error),
-            );
-            found.target = Some(AdbTarget::Tcp(address.to_string()));
-            found
-        }
+        Err(error) => unreachable(address, &error),
     }
+}
+
+/// The entry of a remembered address that could not be used, named by its address.
+fn unreachable(address: &str, error: &AdbError) -> FoundDevice {
+    let mut found = FoundDevice::bare(
+        address.to_string(),
+        DeviceKind::Android,
+        address.to_string(),
+        Transport::Tcp,
+        address.to_string(),
+        DeviceState::from_error(error),
+    );
+    found.target = Some(AdbTarget::Tcp(address.to_string()));
+    found
 }
 
 /// Devices an adb server lists (when one runs).

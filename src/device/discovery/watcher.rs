@@ -10,11 +10,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use super::{FoundDevice, Remembered, ScanOptions, Transport, describe, from_server, from_usb, merge};
+use super::{
+    DeviceState, FoundDevice, Remembered, ScanOptions, Transport, describe, from_server, from_usb, merge,
+};
 use crate::device::adb::Connection;
 
 /// A change in the devices present.
@@ -100,11 +102,17 @@ fn start_hotplug(wake: Sender<()>, stop: Arc<AtomicBool>) {
     }
 }
 
+/// How long a phone that did not allow this computer is left alone before asking again: each attempt waits
+/// for the person, and the other phones must not wait behind it.
+const UNAUTHORIZED_RETRY: Duration = Duration::from_secs(5);
+
 #[derive(Default)]
 struct WatchState {
     known: HashMap<String, FoundDevice>,
     /// Live connections to remembered TCP phones, with what they told us.
     tcp: HashMap<String, (Connection, FoundDevice)>,
+    /// Remembered phones that refused this computer, until when to leave them alone.
+    refused: HashMap<String, (Instant, FoundDevice)>,
 }
 
 impl WatchState {
@@ -126,6 +134,12 @@ impl WatchState {
                 devices.push(found.clone());
                 continue;
             }
+            if let Some((until, found)) = self.refused.get(&address)
+                && Instant::now() < *until
+            {
+                devices.push(found.clone());
+                continue;
+            }
             match Connection::tcp(&address, &options.connect) {
                 Ok(connection) => match describe(connection.clone(), Transport::Tcp, address.clone()) {
                     Ok(found) => {
@@ -134,7 +148,14 @@ impl WatchState {
                     }
                     Err(_) => devices.push(super::probe_tcp(&address, &options.connect)),
                 },
-                Err(_) => devices.push(super::probe_tcp(&address, &options.connect)),
+                Err(error) => {
+                    let found = super::unreachable(&address, &error);
+                    if found.state == DeviceState::Unauthorized {
+                        self.refused
+                            .insert(address.clone(), (Instant::now() + UNAUTHORIZED_RETRY, found.clone()));
+                    }
+                    devices.push(found);
+                }
             }
         }
         merge(devices)
