@@ -10,6 +10,7 @@ mod content;
 mod device;
 mod error;
 mod key;
+mod read;
 mod records;
 mod restore;
 mod server;
