@@ -3,6 +3,7 @@
 //! and an exit code that says what went wrong.
 
 mod demo;
+mod devices;
 mod output;
 mod password;
 mod transfer;
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::data::{CategorySet, UnknownCategory};
+use crate::device::adb::AndroidOptions;
 use crate::device::folder::FolderDevice;
 use crate::device::{Device, DeviceError, EntryKind, RestorePolicy};
 use crate::engine::{self, BackupOptions, Cancel, EngineError, RestoreOptions};
@@ -134,6 +136,32 @@ pub enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// List phones and cameras: USB, the adb server's, and remembered network phones.
+    Devices {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reach an Android phone over the network (wireless debugging) and remember it.
+    Connect {
+        /// The phone's address, HOST:PORT.
+        address: String,
+    },
+    /// Forget a network phone.
+    Disconnect {
+        /// The address given to `connect`.
+        address: String,
+    },
+    /// Run a virtual phone.
+    #[command(subcommand)]
+    Sim(SimCommand),
+}
+
+/// Virtual phones.
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// A virtual Android phone speaking ADB over TCP.
+    Android(devices::SimAndroidArgs),
 }
 
 /// Vault management.
@@ -154,8 +182,14 @@ pub enum VaultCommand {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// Back up this folder (an SD card, a mounted phone, any directory).
-    #[arg(long, value_name = "DIR")]
-    pub from: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "device", conflicts_with = "device")]
+    pub from: Option<PathBuf>,
+    /// Back up this phone: an id from `lifeboat devices`, HOST:PORT, usb:SERIAL or adb:SERIAL.
+    #[arg(long, value_name = "ID")]
+    pub device: Option<String>,
+    /// Also copy the app packages (APK files) of an Android phone.
+    #[arg(long)]
+    pub apks: bool,
     /// Only these categories, comma-separated (contacts, photos, messages, calls, settings, apps, files).
     #[arg(long, value_parser = parse_categories)]
     pub categories: Option<CategorySet>,
@@ -173,8 +207,11 @@ pub struct RestoreArgs {
     /// Snapshot id (a prefix is enough) or "latest".
     pub snapshot: String,
     /// Restore into this folder (created if needed).
-    #[arg(long, value_name = "DIR")]
-    pub to: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "device", conflicts_with = "device")]
+    pub to: Option<PathBuf>,
+    /// Restore onto this phone: an id from `lifeboat devices`, HOST:PORT, usb:SERIAL or adb:SERIAL.
+    #[arg(long, value_name = "ID")]
+    pub device: Option<String>,
     /// Only these categories, comma-separated.
     #[arg(long, value_parser = parse_categories)]
     pub categories: Option<CategorySet>,
@@ -267,7 +304,14 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Backup(args) => {
             let vault = open_vault(&cli.vault)?;
-            let device = FolderDevice::new(&args.from)?;
+            let device: Box<dyn Device> = match (&args.from, &args.device) {
+                (Some(from), _) => Box::new(FolderDevice::new(from)?),
+                (None, Some(id)) => {
+                    let options = AndroidOptions { include_apks: args.apks, ..AndroidOptions::default() };
+                    Box::new(devices::open(id, options)?)
+                }
+                (None, None) => return Err(Failure::usage(t!("backup-needs-source"))),
+            };
             let mut options = BackupOptions {
                 categories: args.categories.unwrap_or_else(CategorySet::all),
                 ..BackupOptions::default()
@@ -276,7 +320,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 options.checkpoint_interval = std::time::Duration::from_secs_f64(seconds);
             }
             let console = Console::new(cli.quiet);
-            let summary = engine::backup(&vault, &device, &options, &console, &cancel);
+            let summary = engine::backup(&vault, device.as_ref(), &options, &console, &cancel);
             console.finish();
             print_backup_summary(&summary?, args.json);
             Ok(())
@@ -352,6 +396,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             &cancel,
         ),
         Command::Demo { dir } => demo::run(dir, cli.quiet, &cancel),
+        Command::Devices { json } => devices::list(json),
+        Command::Connect { address } => devices::connect(&address),
+        Command::Disconnect { address } => devices::disconnect(&address),
+        Command::Sim(SimCommand::Android(args)) => devices::sim_android(args),
     }
 }
 
@@ -514,7 +562,19 @@ fn list_items(vault: &Vault, prefix: &str, as_json: bool) -> Result<(), Failure>
 
 fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Result<(), Failure> {
     let snapshot = vault.find_snapshot(&args.snapshot)?;
-    let target = FolderDevice::create(&args.to)?;
+    let (target, target_name): (Box<dyn Device>, String) = match (&args.to, &args.device) {
+        (Some(to), _) => {
+            let folder = FolderDevice::create(to)?;
+            let name = folder.root().display().to_string();
+            (Box::new(folder), name)
+        }
+        (None, Some(id)) => {
+            let phone = devices::open(id, AndroidOptions::default())?;
+            let name = phone.identity().name.clone();
+            (Box::new(phone), name)
+        }
+        (None, None) => return Err(Failure::usage(t!("restore-needs-target"))),
+    };
     print_plan(vault, &snapshot, target.identity(), args.categories.as_ref())?;
     if args.plan {
         return Ok(());
@@ -525,7 +585,7 @@ fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Re
         policy: RestorePolicy { overwrite: args.overwrite },
     };
     let console = Console::new(quiet);
-    let summary = engine::restore(vault, &snapshot, &target, &options, &console, cancel);
+    let summary = engine::restore(vault, &snapshot, target.as_ref(), &options, &console, cancel);
     console.finish();
     let summary = summary?;
     println!(
@@ -534,10 +594,27 @@ fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Re
             "restore-done",
             items = summary.restored(),
             size = text::bytes(summary.bytes),
-            target = target.root().display().to_string(),
+            target = target_name,
             duration = text::duration(summary.duration)
         )
     );
+    for (category, count) in &summary.categories {
+        if count.already_present > 0 || count.refused > 0 {
+            println!(
+                "  {}",
+                t!(
+                    "restore-category",
+                    category = category.as_str(),
+                    restored = count.restored,
+                    present = count.already_present,
+                    refused = count.refused
+                )
+            );
+        }
+        for note in &count.notes {
+            println!("  {}", t!("restore-note", note = note.clone()));
+        }
+    }
     for failure in &summary.failures {
         println!(
             "  {}",

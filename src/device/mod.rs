@@ -5,6 +5,8 @@
 //! ([`Device::survey`]), list it ([`Device::walk`]), hand out one item's bytes ([`Device::open`]) and take items
 //! back ([`Device::restorer`]). Everything streams; nothing asks for a whole file in memory.
 
+pub mod adb;
+pub mod discovery;
 mod entry;
 mod error;
 pub mod folder;
