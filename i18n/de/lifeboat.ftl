@@ -66,7 +66,7 @@ verify-ok = Alles ist unversehrt.
 verify-damaged = Der Tresor ist beschädigt: { $problems } Probleme, { $items } Elemente betroffen.
 
 ## Demo
-demo-intro = Demo: Das Demo-Telefon in { $phone } wird im Demo-Tresor { $vault } gesichert.
+demo-intro = Demo: { $phone }, ein virtuelles Android-Telefon mit echtem ADB, wird im Demo-Tresor { $vault } gesichert.
 demo-next = Der Demo-Tresor enthält jetzt { $count } Sicherungen. Erkunden Sie ihn mit:
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore

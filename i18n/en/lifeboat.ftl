@@ -66,7 +66,7 @@ verify-ok = Everything is intact.
 verify-damaged = The vault is damaged: { $problems } problems, { $items } items affected.
 
 ## Demo
-demo-intro = Demo: backing up the demo phone at { $phone } into the demo vault at { $vault }.
+demo-intro = Demo: backing up { $phone }, a virtual Android phone speaking real ADB, into the demo vault at { $vault }.
 demo-next = The demo vault now holds { $count } backups. Explore it with:
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore

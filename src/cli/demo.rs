@@ -1,6 +1,7 @@
-//! `lifeboat demo`: the whole job on a machine with no phone. A demo phone (a folder laid out like a phone's
-//! storage, with real JPEG photos, PNG screenshots and a contacts file) is backed up into a demo vault. Each run
-//! "takes" one more photo first, so the second run shows an incremental backup.
+//! `lifeboat demo`: the whole job on a machine with no phone. A virtual Android phone (the `demo` profile of
+//! `device::sim::android`, speaking real ADB on loopback, its state kept under the demo folder) is backed up
+//! over ADB into a demo vault, every category, exactly as a phone on a cable would be. Each run "takes" one
+//! more photo on the phone first, so the second run shows an incremental backup.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,9 @@ use image::{ImageBuffer, Rgb};
 
 use super::{Failure, output::Console, print_backup_summary};
 use crate::data::CategorySet;
-use crate::device::folder::FolderDevice;
+use crate::device::Device;
+use crate::device::adb::{AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions};
+use crate::device::sim::android::{self, AndroidSimOptions, Profile};
 use crate::engine::{self, BackupOptions, Cancel};
 use crate::t;
 use crate::vault::{KdfParams, Vault};
@@ -17,36 +20,46 @@ use crate::vault::{KdfParams, Vault};
 /// The demo vault's password unless `LIFEBOAT_PASSWORD` says otherwise; printed so people can explore.
 const DEMO_PASSWORD: &str = "lifeboat-demo";
 
-const CONTACTS: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Okafor;Ada;;;\r\nFN:Ada Okafor\r\nTEL;TYPE=CELL:+44 7700 900123\r\nEMAIL:ada@example.org\r\nEND:VCARD\r\n\
-BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lindqvist;Bo;;;\r\nFN:Bo Lindqvist\r\nTEL;TYPE=HOME:+46 8 123 456\r\nORG:Fika AB\r\nEND:VCARD\r\n\
-BEGIN:VCARD\r\nVERSION:3.0\r\nN:Nakamura;Chiyo;;;\r\nFN:中村 千代\r\nTEL;TYPE=CELL:+81 90 1234 5678\r\nNOTE:Met at the harbour café\r\nEND:VCARD\r\n";
-
 /// Runs the demo.
 pub fn run(dir: Option<PathBuf>, quiet: bool, cancel: &Cancel) -> Result<(), Failure> {
     let dir = dir.or_else(crate::paths::demo_dir).ok_or_else(|| Failure::usage(t!("no-vault-path")))?;
-    let phone = dir.join("phone");
+    let state = dir.join("phone");
     let vault_dir = dir.join("vault");
     let password = std::env::var("LIFEBOAT_PASSWORD").unwrap_or_else(|_| DEMO_PASSWORD.into());
-    let io = |e: std::io::Error| Failure::general(format!("{}: {e}", phone.display()));
+    let io = |e: std::io::Error| Failure::general(format!("{}: {e}", state.display()));
 
-    if phone.exists() {
-        take_photo(&phone.join("DCIM/Camera"), next_photo_number(&phone.join("DCIM/Camera")).map_err(io)?)
-            .map_err(io)?;
-    } else {
-        make_phone(&phone).map_err(io)?;
+    // A phone that was backed up before has taken a new photo since.
+    let camera = state.join("fs/storage/emulated/0/DCIM/Camera");
+    if camera.is_dir() {
+        take_photo(&camera, next_photo_number(&camera).map_err(io)?).map_err(io)?;
     }
+    let options = AndroidSimOptions {
+        listen: "127.0.0.1:0".parse().map_err(|_| Failure::general("127.0.0.1:0"))?,
+        profile: Profile::Demo,
+        state_dir: Some(state.clone()),
+        ..AndroidSimOptions::default()
+    };
+    let phone = android::start(options).map_err(|e| Failure::general(e.to_string()))?;
     let vault = if Vault::exists(&vault_dir) {
         Vault::open(&vault_dir, &password)?
     } else {
         eprintln!("{}", t!("password-lost-warning"));
         Vault::init(&vault_dir, &password, KdfParams::default())?
     };
+    // The demo keeps its own ADB key, so it never touches (or needs) the person's ~/.android.
+    let connect = ConnectOptions { key_path: Some(dir.join("adbkey")), ..ConnectOptions::default() };
+    let target = AdbTarget::Tcp(phone.addr().to_string());
+    let device = AndroidDevice::connect(&target, &connect, AndroidOptions::default())
+        .map_err(|e| Failure::general(e.to_string()))?;
     println!(
         "{}",
-        t!("demo-intro", phone = phone.display().to_string(), vault = vault_dir.display().to_string())
+        t!(
+            "demo-intro",
+            phone = format!("{} ({})", device.identity().name, phone.addr()),
+            vault = vault_dir.display().to_string()
+        )
     );
 
-    let device = FolderDevice::new(&phone)?;
     let console = Console::new(quiet);
     let options = BackupOptions { categories: CategorySet::all(), ..BackupOptions::default() };
     let summary = engine::backup(&vault, &device, &options, &console, cancel);
@@ -58,29 +71,6 @@ pub fn run(dir: Option<PathBuf>, quiet: bool, cancel: &Cancel) -> Result<(), Fai
         "{}",
         t!("demo-next", count = count, vault = vault_dir.display().to_string(), password = password.clone())
     );
-    Ok(())
-}
-
-fn make_phone(phone: &Path) -> std::io::Result<()> {
-    let camera = phone.join("DCIM/Camera");
-    fs::create_dir_all(&camera)?;
-    for number in 1..=12 {
-        take_photo(&camera, number)?;
-    }
-    let screenshots = phone.join("Pictures/Screenshots");
-    fs::create_dir_all(&screenshots)?;
-    for number in 1..=3 {
-        let image = painting(number * 7, 360, 720);
-        image
-            .save(screenshots.join(format!("Screenshot_2026-11-0{number}.png")))
-            .map_err(std::io::Error::other)?;
-    }
-    fs::create_dir_all(phone.join("Contacts"))?;
-    fs::write(phone.join("Contacts/contacts.vcf"), CONTACTS)?;
-    fs::create_dir_all(phone.join("Documents"))?;
-    fs::write(phone.join("Documents/packing list.txt"), "passport\ncharger\nsunscreen\n")?;
-    fs::create_dir_all(phone.join("Download"))?;
-    fs::write(phone.join("Download/boarding-pass.txt"), "Flight LB 101, seat 14C\n")?;
     Ok(())
 }
 
