@@ -347,6 +347,7 @@ impl Run<'_> {
         let keep_going = || !self.cancel.is_cancelled();
         let stored = match store.store_stream(
             &mut capped,
+            entry.size,
             &|n| self.meter.add_category_bytes(entry.category, n),
             &keep_going,
         ) {

@@ -80,10 +80,13 @@ impl Cutter {
         cut
     }
 
-    /// Starts chunking `reader`.
-    pub fn chunks<R: Read>(&self, reader: R) -> Chunks<'_, R> {
-        let max = self.params.max_size as usize;
-        Chunks { cutter: self, reader, buffer: vec![0; 2 * max], start: 0, end: 0, eof: false }
+    /// Starts chunking `reader`, which is expected to hold about `size_hint` bytes. The buffer starts at
+    /// that size and grows only if the stream turns out longer: a full-size buffer is 16 MiB, and zeroing one
+    /// for each of ten thousand small files costs more than backing them up.
+    pub fn chunks_sized<R: Read>(&self, reader: R, size_hint: u64) -> Chunks<'_, R> {
+        let full = 2 * self.params.max_size as usize;
+        let initial = usize::try_from(size_hint).unwrap_or(usize::MAX).saturating_add(1).min(full);
+        Chunks { cutter: self, reader, buffer: vec![0; initial], start: 0, end: 0, eof: false }
     }
 }
 
@@ -105,7 +108,15 @@ impl<R: Read> Chunks<'_, R> {
             self.buffer.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
-            while self.end < self.buffer.len() {
+            let full = 2 * max;
+            loop {
+                if self.end == self.buffer.len() {
+                    if self.buffer.len() >= full {
+                        break;
+                    }
+                    // Longer than the hint: from here on, the full window cut points need.
+                    self.buffer.resize(full, 0);
+                }
                 match self.reader.read(&mut self.buffer[self.end..]) {
                     Ok(0) => {
                         self.eof = true;
@@ -145,7 +156,7 @@ mod tests {
     }
 
     fn cut_all(cutter: &Cutter, data: &[u8]) -> Vec<Vec<u8>> {
-        let mut chunks = cutter.chunks(data);
+        let mut chunks = cutter.chunks_sized(data, u64::MAX);
         let mut out = Vec::new();
         while let Some(chunk) = chunks.next_chunk().unwrap() {
             out.push(chunk.to_vec());
@@ -177,6 +188,22 @@ mod tests {
         let after = cut_all(&cutter, &edited);
         let shared = after.iter().filter(|c| before.contains(c)).count();
         assert!(shared + 3 >= after.len(), "only chunks around the edit may change");
+    }
+
+    #[test]
+    fn a_wrong_size_hint_changes_nothing() {
+        let params = ChunkerParams { min_size: 4096, avg_size: 16384, max_size: 65536, seed: 3 };
+        let cutter = Cutter::new(params);
+        let data = pseudo_random(500_000, 9);
+        let expected = cut_all(&cutter, &data);
+        for hint in [0, 1, 4095, 70_000, 499_999, 500_000, 10_000_000] {
+            let mut chunks = cutter.chunks_sized(data.as_slice(), hint);
+            let mut got = Vec::new();
+            while let Some(chunk) = chunks.next_chunk().unwrap() {
+                got.push(chunk.to_vec());
+            }
+            assert_eq!(got, expected, "hint {hint}");
+        }
     }
 
     #[test]

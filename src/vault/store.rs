@@ -145,15 +145,16 @@ impl<'s> BlobStore<'s> {
         Ok(id)
     }
 
-    /// Chunks and stores a whole stream, calling `on_bytes` as bytes are consumed. Stops early when
-    /// `keep_going` says so, returning what was stored up to then.
+    /// Chunks and stores a whole stream of about `size_hint` bytes, calling `on_bytes` as bytes are consumed.
+    /// Stops early when `keep_going` says so, returning what was stored up to then.
     pub fn store_stream(
         &self,
         reader: impl Read,
+        size_hint: u64,
         on_bytes: &dyn Fn(u64),
         keep_going: &dyn Fn() -> bool,
     ) -> Result<Stored, StreamError> {
-        let mut chunks = self.cutter.chunks(reader);
+        let mut chunks = self.cutter.chunks_sized(reader, size_hint);
         let mut stored = Stored::default();
         while let Some(chunk) = chunks.next_chunk().map_err(StreamError::Read)? {
             stored.chunks.push(self.store(BlobKind::Data, chunk)?);
@@ -168,7 +169,7 @@ impl<'s> BlobStore<'s> {
 
     /// Stores a catalog (or any metadata stream) as tree blobs.
     pub fn store_tree(&self, bytes: &[u8]) -> Result<Vec<Id>> {
-        let mut chunks = self.cutter.chunks(bytes);
+        let mut chunks = self.cutter.chunks_sized(bytes, bytes.len() as u64);
         let mut ids = Vec::new();
         while let Some(chunk) =
             chunks.next_chunk().map_err(|e| VaultError::damaged("a catalog being written", e.to_string()))?
