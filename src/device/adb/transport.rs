@@ -111,7 +111,13 @@ impl std::fmt::Debug for Transport {
 impl Transport {
     /// Connects over `link`: CNXN, then AUTH with `key` (signature first; the public key if the phone does not
     /// know it yet, waiting up to `allow_wait` for the person to tap Allow).
-    pub fn connect(name: &str, link: Link, key: &AdbKey, allow_wait: Duration) -> Result<Self, AdbError> {
+    pub fn connect(
+        name: &str,
+        link: Link,
+        key: &AdbKey,
+        allow_wait: Duration,
+        on_prompt: Option<&super::AllowPrompt>,
+    ) -> Result<Self, AdbError> {
         let Link { mut reader, mut writer, set_timeout, shutdown } = link;
         let lost = |e: io::Error| {
             log::debug!("ADB handshake with {name} failed: {e}");
@@ -166,6 +172,9 @@ impl Transport {
                     if allow_wait.is_zero() {
                         shutdown();
                         return Err(AdbError::Unauthorized { device: name.to_string() });
+                    }
+                    if let Some(prompt) = on_prompt {
+                        prompt(name);
                     }
                     deadline = Some(Instant::now() + allow_wait);
                     set_timeout(Some(allow_wait.min(Duration::from_millis(500))));
