@@ -22,6 +22,11 @@ use crate::device::DeviceError;
 
 /// How long to wait for the phone's first answer (it is quick unless the link is dead).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a phone may leave an OPEN unanswered.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a stream may stay silent before the phone counts as gone. A phone that loses Wi-Fi sends no
+/// reset, and TCP alone would wait for hours; a busy phone still sends something well within this.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The halves of a link and a way to bound reads during the handshake.
 pub struct Link {
@@ -237,7 +242,16 @@ impl Transport {
         }
         let (lock, signal) = &*slot;
         let state = lock.lock().map_err(|_| disconnected())?;
-        let state = signal.wait_while(state, |s| !s.answered).map_err(|_| disconnected())?;
+        let (state, waited) =
+            signal.wait_timeout_while(state, OPEN_TIMEOUT, |s| !s.answered).map_err(|_| disconnected())?;
+        if waited.timed_out() {
+            drop(state);
+            self.forget(local);
+            return Err(AdbError::Protocol {
+                device: name.clone(),
+                detail: format!("it did not answer the request for \"{service}\""),
+            });
+        }
         match state.remote {
             Some(remote) if !self.shared.is_broken() => {
                 drop(state);
@@ -346,11 +360,22 @@ impl Read for DirectStream {
         }
         if self.offset >= self.pending.len() {
             let state = self.state()?;
-            let mut state = self
+            let (mut state, waited) = self
                 .slot
                 .1
-                .wait_while(state, |s| s.incoming.is_empty() && !s.closed)
+                .wait_timeout_while(state, IDLE_TIMEOUT, |s| s.incoming.is_empty() && !s.closed)
                 .map_err(|_| self.shared.disconnected())?;
+            if waited.timed_out() {
+                drop(state);
+                log::warn!(
+                    "{}: no data for {} s; treating the phone as gone",
+                    self.shared.name,
+                    IDLE_TIMEOUT.as_secs()
+                );
+                self.shared.break_all();
+                (self.shared.shutdown)();
+                return Err(self.shared.disconnected());
+            }
             match state.incoming.pop_front() {
                 Some(payload) => {
                     drop(state);
@@ -386,11 +411,17 @@ impl Write for DirectStream {
         let n = buf.len().min(self.shared.max_payload);
         {
             let state = self.state()?;
-            let mut state = self
+            let (mut state, waited) = self
                 .slot
                 .1
-                .wait_while(state, |s| !s.may_write && !s.closed)
+                .wait_timeout_while(state, IDLE_TIMEOUT, |s| !s.may_write && !s.closed)
                 .map_err(|_| self.shared.disconnected())?;
+            if waited.timed_out() {
+                drop(state);
+                self.shared.break_all();
+                (self.shared.shutdown)();
+                return Err(self.shared.disconnected());
+            }
             if state.closed {
                 drop(state);
                 return Err(if self.shared.is_broken() {
