@@ -31,15 +31,28 @@ fn first_contact_is_allowed_once_and_remembered() {
     let phone = sim(Profile::Empty, AuthMode::Allow);
     let home = tempfile::tempdir().unwrap();
     let addr = phone.addr().to_string();
-    let first = Connection::tcp(&addr, &options(&home)).unwrap();
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&asked);
+    let prompt: lifeboat::device::adb::AllowPrompt = std::sync::Arc::new(move |_phone: &str| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    let first_options = ConnectOptions { on_allow_prompt: Some(prompt.clone()), ..options(&home) };
+    let first = Connection::tcp(&addr, &first_options).unwrap();
+    assert_eq!(
+        asked.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the person was told to look at the phone"
+    );
     assert!(first.has_feature("shell_v2"));
     let keys = std::fs::read_to_string(phone.state_dir().join("adb_keys")).unwrap();
     let public = std::fs::read_to_string(home.path().join(".android/adbkey.pub")).unwrap();
     assert_eq!(keys.trim(), public.trim(), "the phone remembers exactly adb's public key line");
     drop(first);
     // The second connection signs the token with the remembered key: no dialog, so no wait is allowed.
-    let quick = ConnectOptions { allow_wait: Duration::ZERO, ..options(&home) };
+    let quick =
+        ConnectOptions { allow_wait: Duration::ZERO, on_allow_prompt: Some(prompt), ..options(&home) };
     let again = Connection::tcp(&addr, &quick).unwrap();
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1, "no second question");
     assert_eq!(again.run("getprop ro.serialno").unwrap().trim(), phone.serial());
 }
 

@@ -55,6 +55,7 @@ fn the_watcher_sees_a_remembered_phone_come_and_go() {
             key_path: Some(dir.path().join("adbkey")),
             allow_wait: Duration::from_secs(2),
             connect_timeout: Duration::from_millis(500),
+            ..ConnectOptions::default()
         },
     };
     let watcher = DeviceWatcher::start(options, Duration::from_millis(200)).unwrap();

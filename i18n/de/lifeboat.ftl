@@ -118,3 +118,4 @@ backup-needs-source = Geben Sie an, was gesichert werden soll: --from ORDNER ode
 restore-needs-target = Geben Sie an, wohin wiederhergestellt werden soll: --to ORDNER oder --device KENNUNG.
 restore-category = { $category }: { $restored } wiederhergestellt, { $present } schon vorhanden, { $refused } abgelehnt
 restore-note = Hinweis: { $note }
+allow-prompt = Das Telefon { $phone } fragt, ob es diesem Computer vertrauen soll: Entsperren Sie es, setzen Sie das Häkchen bei „Von diesem Computer immer zulassen“ und tippen Sie auf „Zulassen“.

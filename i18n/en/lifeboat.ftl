@@ -118,3 +118,4 @@ backup-needs-source = Say what to back up: --from DIR or --device ID.
 restore-needs-target = Say where to restore: --to DIR or --device ID.
 restore-category = { $category }: { $restored } restored, { $present } already there, { $refused } refused
 restore-note = note: { $note }
+allow-prompt = The phone { $phone } asks whether to allow this computer: unlock it, tick "Always allow from this computer" and tap Allow.

@@ -143,7 +143,12 @@ pub fn open(id: &str, options: AndroidOptions) -> Result<AndroidDevice, Failure>
 
 /// How long to wait for the person to tap Allow: a minute, or `LIFEBOAT_ALLOW_WAIT_SECS`.
 fn connect_options() -> ConnectOptions {
-    let mut options = ConnectOptions::default();
+    let mut options = ConnectOptions {
+        on_allow_prompt: Some(std::sync::Arc::new(|phone: &str| {
+            eprintln!("{}", t!("allow-prompt", phone = phone.to_string()));
+        })),
+        ..ConnectOptions::default()
+    };
     if let Some(seconds) = std::env::var("LIFEBOAT_ALLOW_WAIT_SECS").ok().and_then(|s| s.parse::<u64>().ok())
     {
         options.allow_wait = std::time::Duration::from_secs(seconds);

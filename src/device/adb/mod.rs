@@ -66,8 +66,11 @@ impl std::fmt::Display for AdbTarget {
     }
 }
 
+/// Called when a phone shows "Allow USB debugging?" for this computer, so the person can be told to look.
+pub type AllowPrompt = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// How to connect.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ConnectOptions {
     /// The host key (default: adb's, created when missing).
     pub key_path: Option<PathBuf>,
@@ -75,11 +78,28 @@ pub struct ConnectOptions {
     pub allow_wait: Duration,
     /// How long to wait for a TCP connection.
     pub connect_timeout: Duration,
+    /// Told (with the phone's name) when the phone asks the person to allow this computer.
+    pub on_allow_prompt: Option<AllowPrompt>,
+}
+
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("key_path", &self.key_path)
+            .field("allow_wait", &self.allow_wait)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        Self { key_path: None, allow_wait: Duration::from_secs(60), connect_timeout: Duration::from_secs(5) }
+        Self {
+            key_path: None,
+            allow_wait: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(5),
+            on_allow_prompt: None,
+        }
     }
 }
 
@@ -151,7 +171,13 @@ impl Connection {
             AdbTarget::Usb { serial } => {
                 let key = load_key(options)?;
                 let link = usb::open(serial)?;
-                let transport = Transport::connect(serial, link, &key, options.allow_wait)?;
+                let transport = Transport::connect(
+                    serial,
+                    link,
+                    &key,
+                    options.allow_wait,
+                    options.on_allow_prompt.as_ref(),
+                )?;
                 Ok(Self::direct(transport, serial.clone(), target.clone()))
             }
         }
@@ -186,7 +212,8 @@ impl Connection {
                 let _ = for_shutdown.shutdown(std::net::Shutdown::Both);
             }),
         };
-        let transport = Transport::connect(addr, link, &key, options.allow_wait)?;
+        let transport =
+            Transport::connect(addr, link, &key, options.allow_wait, options.on_allow_prompt.as_ref())?;
         Ok(Self::direct(transport, addr.to_string(), AdbTarget::Tcp(addr.to_string())))
     }
 

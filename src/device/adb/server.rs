@@ -103,6 +103,8 @@ impl AdbServer {
             other => other,
         })?;
         send_request(&mut stream, service)?;
+        // A phone that vanishes without the server noticing must not hang a backup forever.
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(300)));
         read_status(&mut stream, service).map_err(|e| match e {
             AdbError::Server(_) => {
                 AdbError::Refused { device: serial.to_string(), service: service.to_string() }

@@ -22,6 +22,11 @@ use crate::device::DeviceError;
 
 /// How long to wait for the phone's first answer (it is quick unless the link is dead).
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a phone may leave an OPEN unanswered.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a stream may stay silent before the phone counts as gone. A phone that loses Wi-Fi sends no
+/// reset, and TCP alone would wait for hours; a busy phone still sends something well within this.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The halves of a link and a way to bound reads during the handshake.
 pub struct Link {
@@ -111,7 +116,13 @@ impl std::fmt::Debug for Transport {
 impl Transport {
     /// Connects over `link`: CNXN, then AUTH with `key` (signature first; the public key if the phone does not
     /// know it yet, waiting up to `allow_wait` for the person to tap Allow).
-    pub fn connect(name: &str, link: Link, key: &AdbKey, allow_wait: Duration) -> Result<Self, AdbError> {
+    pub fn connect(
+        name: &str,
+        link: Link,
+        key: &AdbKey,
+        allow_wait: Duration,
+        on_prompt: Option<&super::AllowPrompt>,
+    ) -> Result<Self, AdbError> {
         let Link { mut reader, mut writer, set_timeout, shutdown } = link;
         let lost = |e: io::Error| {
             log::debug!("ADB handshake with {name} failed: {e}");
@@ -166,6 +177,9 @@ impl Transport {
                     if allow_wait.is_zero() {
                         shutdown();
                         return Err(AdbError::Unauthorized { device: name.to_string() });
+                    }
+                    if let Some(prompt) = on_prompt {
+                        prompt(name);
                     }
                     deadline = Some(Instant::now() + allow_wait);
                     set_timeout(Some(allow_wait.min(Duration::from_millis(500))));
@@ -228,7 +242,16 @@ impl Transport {
         }
         let (lock, signal) = &*slot;
         let state = lock.lock().map_err(|_| disconnected())?;
-        let state = signal.wait_while(state, |s| !s.answered).map_err(|_| disconnected())?;
+        let (state, waited) =
+            signal.wait_timeout_while(state, OPEN_TIMEOUT, |s| !s.answered).map_err(|_| disconnected())?;
+        if waited.timed_out() {
+            drop(state);
+            self.forget(local);
+            return Err(AdbError::Protocol {
+                device: name.clone(),
+                detail: format!("it did not answer the request for \"{service}\""),
+            });
+        }
         match state.remote {
             Some(remote) if !self.shared.is_broken() => {
                 drop(state);
@@ -337,11 +360,22 @@ impl Read for DirectStream {
         }
         if self.offset >= self.pending.len() {
             let state = self.state()?;
-            let mut state = self
+            let (mut state, waited) = self
                 .slot
                 .1
-                .wait_while(state, |s| s.incoming.is_empty() && !s.closed)
+                .wait_timeout_while(state, IDLE_TIMEOUT, |s| s.incoming.is_empty() && !s.closed)
                 .map_err(|_| self.shared.disconnected())?;
+            if waited.timed_out() {
+                drop(state);
+                log::warn!(
+                    "{}: no data for {} s; treating the phone as gone",
+                    self.shared.name,
+                    IDLE_TIMEOUT.as_secs()
+                );
+                self.shared.break_all();
+                (self.shared.shutdown)();
+                return Err(self.shared.disconnected());
+            }
             match state.incoming.pop_front() {
                 Some(payload) => {
                     drop(state);
@@ -377,11 +411,17 @@ impl Write for DirectStream {
         let n = buf.len().min(self.shared.max_payload);
         {
             let state = self.state()?;
-            let mut state = self
+            let (mut state, waited) = self
                 .slot
                 .1
-                .wait_while(state, |s| !s.may_write && !s.closed)
+                .wait_timeout_while(state, IDLE_TIMEOUT, |s| !s.may_write && !s.closed)
                 .map_err(|_| self.shared.disconnected())?;
+            if waited.timed_out() {
+                drop(state);
+                self.shared.break_all();
+                (self.shared.shutdown)();
+                return Err(self.shared.disconnected());
+            }
             if state.closed {
                 drop(state);
                 return Err(if self.shared.is_broken() {
