@@ -86,6 +86,8 @@ pub enum Message {
     Settings(settings::Message),
     /// The password dialog.
     Password(password::Message),
+    /// The vault opened with `LIFEBOAT_PASSWORD` (or not), with no dialog involved.
+    AutoUnlocked(Result<SharedVault, jobs::OpenError>),
 }
 
 /// The app.
@@ -153,9 +155,9 @@ impl App {
         };
         let probe = app.probe_vault();
         let auto = match (std::env::var("LIFEBOAT_PASSWORD"), app.config.vault_path()) {
-            (Ok(password), Some(path)) => Task::perform(jobs::open_vault(path, password, false), |result| {
-                Message::Password(password::Message::Opened(result))
-            }),
+            (Ok(password), Some(path)) if !password.is_empty() => {
+                Task::perform(jobs::open_vault(path, password, false), Message::AutoUnlocked)
+            }
             _ => Task::none(),
         };
         let unlock =
@@ -269,6 +271,11 @@ impl App {
                 }
             }
             Message::Password(message) => self.password_message(message),
+            Message::AutoUnlocked(Ok(vault)) => self.unlocked(vault, Pending::Nothing),
+            Message::AutoUnlocked(Err(e)) => {
+                log::warn!("LIFEBOAT_PASSWORD did not open the vault: {e:?}");
+                Task::none()
+            }
         }
     }
 
@@ -327,16 +334,6 @@ impl App {
     }
 
     fn password_message(&mut self, message: password::Message) -> Task<Message> {
-        // `LIFEBOAT_PASSWORD` opens the vault without a dialog: its result arrives with no dialog open.
-        if self.password.is_none() {
-            if let password::Message::Opened(Ok(vault)) = message {
-                return self.unlocked(vault, Pending::Nothing);
-            }
-            if let password::Message::Opened(Err(e)) = message {
-                log::warn!("LIFEBOAT_PASSWORD did not open the vault: {e:?}");
-            }
-            return Task::none();
-        }
         let Some((dialog, _)) = self.password.as_mut() else { return Task::none() };
         let (task, event) = dialog.update(message, self.vault.as_ref());
         let task = task.map(Message::Password);

@@ -3,7 +3,7 @@
 //! role here (`card`, `muted`, `bubble_out`...), so both themes stay coherent.
 
 use iced::widget::{button, container, text};
-use iced::{Background, Border, Color, Font, Shadow, Theme, Vector, color, font};
+use iced::{Background, Border, Color, Font, Theme, color, font};
 
 use super::config::ThemeChoice;
 
@@ -65,17 +65,14 @@ fn is_dark(theme: &Theme) -> bool {
 pub fn card(theme: &Theme) -> container::Style {
     let palette = theme.extended_palette();
     let surface = if is_dark(theme) { color!(0x1E242B) } else { Color::WHITE };
+    // A border rather than a drop shadow: the software renderer redraws only what changed, and a blurred
+    // shadow reaching outside its widget can leave stale pixels behind.
     container::Style {
         background: Some(Background::Color(surface)),
         border: Border {
             radius: 12.0.into(),
             width: 1.0,
             color: palette.background.strong.color.scale_alpha(0.6),
-        },
-        shadow: Shadow {
-            color: Color::BLACK.scale_alpha(if is_dark(theme) { 0.3 } else { 0.06 }),
-            offset: Vector::new(0.0, 1.0),
-            blur_radius: 4.0,
         },
         text_color: Some(palette.background.base.text),
         ..container::Style::default()
@@ -217,7 +214,6 @@ pub fn row_button(selected: bool) -> impl Fn(&Theme, button::Status) -> button::
             },
             text_color: palette.background.base.text,
             border: base.border,
-            shadow: base.shadow,
             ..button::Style::default()
         }
     }
@@ -240,5 +236,27 @@ pub fn tab(selected: bool) -> impl Fn(&Theme, button::Status) -> button::Style {
             border: Border { radius: 18.0.into(), ..Border::default() },
             ..button::Style::default()
         }
+    }
+}
+
+/// A secondary action: the card's surface with a thin border, tinted when hovered.
+pub fn secondary_button(theme: &Theme, status: button::Status) -> button::Style {
+    let palette = theme.extended_palette();
+    let surface = if is_dark(theme) { color!(0x242B33) } else { Color::WHITE };
+    let (background, border) = match status {
+        button::Status::Hovered | button::Status::Pressed => {
+            (palette.primary.base.color.scale_alpha(0.10).into(), palette.primary.base.color.scale_alpha(0.6))
+        }
+        _ => (surface.into(), palette.background.strong.color),
+    };
+    let text_color = match status {
+        button::Status::Disabled => palette.background.base.text.scale_alpha(0.4),
+        _ => palette.background.base.text,
+    };
+    button::Style {
+        background: Some(background),
+        text_color,
+        border: Border { radius: 8.0.into(), width: 1.0, color: border },
+        ..button::Style::default()
     }
 }

@@ -31,7 +31,7 @@ pub const THUMB_SIZE: u32 = 240;
 /// The key of content made of `chunks`.
 pub fn key_of(chunks: &[Id]) -> ThumbKey {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(b"lifeboat thumbnail v1");
+    hasher.update(b"lifeboat thumbnail v2");
     for chunk in chunks {
         hasher.update(&chunk.0);
     }
@@ -174,9 +174,9 @@ pub fn thumbnail_of(bytes: &[u8]) -> Option<image::DynamicImage> {
     let (orientation, embedded) = orientation.unwrap_or((1, None));
     let picture = match embedded {
         Some(picture) => picture,
-        None => image::load_from_memory(bytes).ok()?.thumbnail(THUMB_SIZE, THUMB_SIZE),
+        None => image::load_from_memory(bytes).ok()?.thumbnail(THUMB_SIZE * 2, THUMB_SIZE * 2),
     };
-    Some(orient(picture, orientation))
+    Some(square(orient(picture, orientation)))
 }
 
 /// The JPEG thumbnail stored in the EXIF's second image directory, when it is big enough to show.
@@ -188,7 +188,15 @@ fn embedded_thumbnail(exif: &exif::Exif) -> Option<image::DynamicImage> {
     let jpeg = exif.buf().get(offset..offset.checked_add(length)?)?;
     let picture = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
     // Some cameras store a 64×48 stamp: upscaled it would look worse than decoding the photo.
-    (picture.width().max(picture.height()) >= 120).then(|| picture.thumbnail(THUMB_SIZE, THUMB_SIZE))
+    (picture.width().max(picture.height()) >= 120).then_some(picture)
+}
+
+/// The middle square of a picture, at most [`THUMB_SIZE`] on a side: the grid's tiles are square, and a
+/// picture cut to fit draws exactly inside its tile (nothing outside it for the renderer to clip).
+fn square(picture: image::DynamicImage) -> image::DynamicImage {
+    let side = picture.width().min(picture.height());
+    let (x, y) = ((picture.width() - side) / 2, (picture.height() - side) / 2);
+    picture.crop_imm(x, y, side, side).thumbnail(THUMB_SIZE, THUMB_SIZE)
 }
 
 /// Turns a picture upright according to its EXIF orientation (1–8).
@@ -237,7 +245,7 @@ mod tests {
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new(&mut jpeg).encode_image(&picture).unwrap();
         let thumbnail = thumbnail_of(&jpeg).unwrap();
-        assert_eq!((thumbnail.width(), thumbnail.height()), (THUMB_SIZE, THUMB_SIZE / 2));
+        assert_eq!((thumbnail.width(), thumbnail.height()), (THUMB_SIZE, THUMB_SIZE));
         assert!(thumbnail_of(b"not a picture").is_none());
         assert_ne!(key_of(&[Id([1; 32])]), key_of(&[Id([2; 32])]));
     }

@@ -41,7 +41,7 @@ pub fn primary<'a, M: Clone + 'a>(glyph: Icon, label: String, on_press: Option<M
 pub fn secondary<'a, M: Clone + 'a>(glyph: Icon, label: String, on_press: Option<M>) -> Element<'a, M> {
     button(row![icon(glyph, 16.0, false), text(label)].spacing(8).align_y(Alignment::Center))
         .padding([8, 14])
-        .style(button::secondary)
+        .style(theme::secondary_button)
         .on_press_maybe(on_press)
         .into()
 }

@@ -259,7 +259,7 @@ impl Grid {
             Some((handle, _)) => image(handle.clone())
                 .width(Length::Fixed(TILE))
                 .height(Length::Fixed(TILE))
-                .content_fit(ContentFit::Cover)
+                .content_fit(ContentFit::Fill)
                 .border_radius(6)
                 .into(),
             None => {
