@@ -2,7 +2,7 @@
 //! `LIFEBOAT_PASSWORD` is set; results on stdout (`--json` where it helps), progress and notices on stderr,
 //! and an exit code that says what went wrong.
 
-mod demo;
+pub mod demo;
 mod devices;
 mod output;
 mod password;
@@ -54,9 +54,9 @@ pub struct Cli {
     /// Show only results and problems, no progress.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// What to do.
+    /// What to do; without a command the desktop app opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The commands.
@@ -293,7 +293,8 @@ impl From<DeviceError> for Failure {
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let cancel = Cancel::new();
-    match cli.command {
+    let Some(command) = cli.command else { return Err(Failure::usage(t!("gui-no-command"))) };
+    match command {
         Command::Vault(VaultCommand::Init { kdf_memory_mib, kdf_passes }) => {
             let path = vault_path(&cli.vault)?;
             let password = password::new("LIFEBOAT_PASSWORD")?;

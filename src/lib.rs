@@ -14,6 +14,7 @@ pub mod engine;
 pub mod vault;
 
 pub mod cli;
+pub mod gui;
 pub mod i18n;
 pub mod logging;
 pub mod paths;

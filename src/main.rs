@@ -18,6 +18,15 @@ fn main() {
     {
         log::warn!("LIFEBOAT_LANG: {e}");
     }
+    if cli.command.is_none() {
+        // `lifeboat` alone opens the desktop app.
+        if let Err(e) = lifeboat::gui::run() {
+            log::error!("the app stopped: {e}");
+            eprintln!("lifeboat: {e}");
+            std::process::exit(cli::exit::FAILURE);
+        }
+        return;
+    }
     if let Err(failure) = cli::run(cli) {
         log::info!("failed: {}", failure.message);
         eprintln!("lifeboat: {}", failure.message);

@@ -119,3 +119,200 @@ restore-needs-target = Geben Sie an, wohin wiederhergestellt werden soll: --to O
 restore-category = { $category }: { $restored } wiederhergestellt, { $present } schon vorhanden, { $refused } abgelehnt
 restore-note = Hinweis: { $note }
 allow-prompt = Das Telefon { $phone } fragt, ob es diesem Computer vertrauen soll: Entsperren Sie es, setzen Sie das Häkchen bei „Von diesem Computer immer zulassen“ und tippen Sie auf „Zulassen“.
+
+## Desktop-App
+gui-no-command = Kein Befehl angegeben; `lifeboat --help` zeigt alle, `lifeboat` allein öffnet die App.
+gui-nav-devices = Geräte
+gui-nav-backups = Sicherungen
+gui-nav-restore = Wiederherstellen
+gui-nav-settings = Einstellungen
+gui-vault-open = Tresor entsperrt
+gui-open-vault = Tresor öffnen
+gui-unlock = Entsperren
+gui-loading = Wird geladen…
+gui-starting = Wird gestartet…
+gui-ok = OK
+gui-yes = ja
+gui-no = nein
+gui-back = Zurück
+gui-next = Weiter
+gui-done = Fertig
+gui-open = Öffnen
+gui-choose = Auswählen…
+gui-cancel = Abbrechen
+gui-cancelling = Wird abgebrochen…
+gui-items = { $count ->
+    [one] 1 Element
+   *[other] { $count } Elemente
+}
+gui-today-at = heute { $time }
+gui-yesterday-at = gestern { $time }
+gui-month-1 = Jan.
+gui-month-2 = Feb.
+gui-month-3 = März
+gui-month-4 = Apr.
+gui-month-5 = Mai
+gui-month-6 = Juni
+gui-month-7 = Juli
+gui-month-8 = Aug.
+gui-month-9 = Sep.
+gui-month-10 = Okt.
+gui-month-11 = Nov.
+gui-month-12 = Dez.
+gui-cat-contacts = Kontakte
+gui-cat-photos = Fotos & Videos
+gui-cat-messages = Nachrichten
+gui-cat-calls = Anrufliste
+gui-cat-settings = Einstellungen
+gui-cat-apps = Apps
+gui-cat-files = Weitere Dateien
+gui-progress-category = { $done } von { $total } · { $bytes_done } von { $bytes_total }
+gui-progress-total = { $done } von { $total } · { $rate } · noch { $eta }
+
+## Desktop-App: Passwort
+gui-password = Passwort
+gui-password-again = Passwort wiederholen
+gui-password-current = Bisheriges Passwort
+gui-password-new = Neues Passwort
+gui-password-unlock-title = Tresor entsperren
+gui-password-unlock-body = Deine Sicherungen in { $path } sind verschlüsselt. Gib das Tresor-Passwort ein, um sie zu öffnen.
+gui-password-create-title = Tresor anlegen
+gui-password-create-body = Lifeboat bewahrt deine Sicherungen verschlüsselt in { $path } auf. Wähle ein Passwort dafür.
+gui-password-change-title = Tresor-Passwort ändern
+gui-password-change-body = Gib das bisherige Passwort ein, dann zweimal das neue.
+gui-password-wrong = Dieses Passwort öffnet den Tresor nicht. Prüfe Tastaturbelegung und Feststelltaste und versuche es noch einmal.
+gui-password-mismatch = Die beiden Passwörter sind nicht gleich.
+gui-password-working = Passwort wird geprüft…
+gui-create-vault = Tresor anlegen
+gui-change-password = Passwort ändern…
+
+## Desktop-App: Geräte
+gui-add-folder = Ordner oder SD-Karte hinzufügen…
+gui-add-folder-title = Ordner oder SD-Karte zum Sichern wählen
+gui-devices-pick = Wähle links ein Gerät.
+gui-empty-title = Verbinde dein Telefon
+gui-empty-body = Schließe dein Telefon per USB-Kabel an diesen Computer an. Lifeboat findet es von selbst.
+gui-empty-android-title = Android
+gui-empty-android-body = Schalte USB-Debugging ein: Einstellungen › Über das Telefon › siebenmal auf „Build-Nummer“ tippen, dann Einstellungen › System › Entwickleroptionen › USB-Debugging. Wenn das Telefon fragt, tippe auf Zulassen.
+gui-empty-iphone-title = iPhone
+gui-empty-iphone-body = Entsperre das iPhone und tippe auf „Vertrauen“, wenn es fragt, ob es diesem Computer vertrauen soll; gib dann den Code ein.
+gui-try-demo = Demo-Telefon ausprobieren
+gui-forget-folder = Entfernen
+gui-last-backup = Letzte Sicherung: { $when }
+gui-never-backed-up = Noch nie gesichert
+gui-reminder = Die letzte Sicherung dieses Geräts ist mehr als drei Wochen her.
+gui-storage = { $used } von { $total } belegt
+gui-state-ready = Bereit
+gui-state-permission = Wartet auf Erlaubnis
+gui-counting = Wird gezählt…
+gui-what-to-back-up = Was gesichert wird
+gui-back-up-now = Jetzt sichern
+gui-backup-done = Sicherung abgeschlossen
+gui-backup-failed = Die Sicherung wurde nicht abgeschlossen
+gui-backup-stored = { $items } Elemente, { $size }, in { $duration }.
+gui-backup-incremental = { $unchanged } unverändert seit der letzten Sicherung, { $read } gelesen, { $new } neu.
+gui-unavailable = { $category } konnte nicht gesichert werden: { $reason }
+
+## Desktop-App: Sicherungen
+gui-backups-count = { $count ->
+    [one] 1 Sicherung
+   *[other] { $count } Sicherungen
+}
+gui-backups-locked = Entsperre den Tresor, um deine Sicherungen zu sehen.
+gui-no-backups = Noch keine Sicherungen. Wähle ein Gerät und tippe auf „Jetzt sichern“.
+gui-verify = Prüfen
+gui-verifying = Wird geprüft…
+gui-verify-ok = Geprüft
+gui-verify-problems = Der Tresor hat Probleme
+gui-verify-damaged = { $count } beschädigte Elemente
+gui-not-verified = Noch nicht geprüft
+gui-restore = Wiederherstellen
+
+## Desktop-App: Browser
+gui-restore-this = Wiederherstellen…
+gui-search-snapshot = Diese Sicherung durchsuchen
+gui-search-contacts = Kontakte durchsuchen
+gui-browse-empty = Nichts dieser Art in dieser Sicherung.
+gui-contacts-pick = Wähle einen Kontakt.
+gui-messages-pick = Wähle eine Unterhaltung.
+gui-no-preview = Für { $name } gibt es keine Vorschau.
+gui-photo-taken = aufgenommen { $date }
+gui-table-more = { $count } weitere; suche, um die Liste einzugrenzen.
+gui-field-phone = Telefon
+gui-field-email = E-Mail
+gui-field-address = Adresse
+gui-field-organization = Firma
+gui-field-title = Position
+gui-field-birthday = Geburtstag
+gui-field-anniversary = Jahrestag
+gui-field-web = Webseite
+gui-field-nickname = Spitzname
+gui-field-note = Notiz
+gui-field-groups = Gruppen
+gui-col-when = Wann
+gui-col-name = Name
+gui-col-number = Nummer
+gui-col-type = Art
+gui-col-duration = Dauer
+gui-col-group = Gruppe
+gui-col-key = Einstellung
+gui-col-value = Wert
+gui-col-app-id = App-Kennung
+gui-col-version = Version
+gui-col-package = Paket gesichert
+gui-col-path = Pfad
+gui-col-size = Größe
+gui-col-modified = Geändert
+gui-call-incoming = eingehend
+gui-call-outgoing = ausgehend
+gui-call-missed = verpasst
+gui-export-title = Exportieren
+gui-export-folder = In einen Ordner…
+gui-export-zip = Als .zip…
+gui-export-vcard = vCard exportieren…
+gui-export-html = HTML exportieren…
+gui-export-csv = CSV exportieren…
+gui-exporting = Wird exportiert…
+gui-exported = { $count } nach { $path } exportiert.
+
+## Desktop-App: Wiederherstellen
+gui-step-snapshot = Sicherung
+gui-step-target = Wohin
+gui-step-items = Was
+gui-step-summary = Prüfen
+gui-step-run = Wiederherstellen
+gui-restore-which = Welche Sicherung?
+gui-restore-choose = Sicherung wählen
+gui-restore-where = Wohin soll sie?
+gui-restore-pick-folder = Ordner wählen…
+gui-restore-to-folder = Ordner: { $path }
+gui-restore-what = Was soll wiederhergestellt werden?
+gui-restore-folders = Nur diese Ordner
+gui-restore-overwrite = Vorhandene Dateien ersetzen
+gui-restore-will = Das wird wiederhergestellt
+gui-restore-from = Aus: { $snapshot }
+gui-restore-into = Nach: { $target }
+gui-restore-leaving-out = Ausgelassen: { $folders }
+gui-restore-overwrites = Vorhandene Dateien werden ersetzt.
+gui-restore-keeps = Vorhandene Dateien bleiben, wie sie sind.
+gui-restore-start = Jetzt wiederherstellen
+gui-restore-done = { $count } Elemente wiederhergestellt ({ $size }).
+gui-restore-category = { $category }: { $restored } wiederhergestellt, { $present } schon vorhanden, { $refused } abgelehnt
+
+## Desktop-App: Einstellungen
+gui-settings-vault = Tresor
+gui-settings-vault-pick = Tresor-Ordner wählen
+gui-settings-automatic = Automatisch
+gui-settings-auto = Automatisch sichern, wenn ein bekanntes Gerät verbunden wird
+gui-settings-reminder = Nach drei Wochen ohne Sicherung erinnern
+gui-settings-categories = Kategorien für neue Geräte
+gui-settings-quality = Fotos
+gui-quality-original = Originalqualität
+gui-quality-saving = Platzsparende Kopien
+gui-quality-note = Lifeboat bewahrt vorerst Originale auf; die Wahl wird für platzsparende Kopien gespeichert.
+gui-settings-look = Sprache und Aussehen
+gui-language = Sprache
+gui-language-system = Wie das System
+gui-theme = Design
+gui-theme-light = Hell
+gui-theme-dark = Dunkel

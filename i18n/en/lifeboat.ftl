@@ -119,3 +119,200 @@ restore-needs-target = Say where to restore: --to DIR or --device ID.
 restore-category = { $category }: { $restored } restored, { $present } already there, { $refused } refused
 restore-note = note: { $note }
 allow-prompt = The phone { $phone } asks whether to allow this computer: unlock it, tick "Always allow from this computer" and tap Allow.
+
+## Desktop app
+gui-no-command = No command given; run `lifeboat --help`, or `lifeboat` alone to open the app.
+gui-nav-devices = Devices
+gui-nav-backups = Backups
+gui-nav-restore = Restore
+gui-nav-settings = Settings
+gui-vault-open = Vault unlocked
+gui-open-vault = Open vault
+gui-unlock = Unlock
+gui-loading = Loading…
+gui-starting = Starting…
+gui-ok = OK
+gui-yes = yes
+gui-no = no
+gui-back = Back
+gui-next = Next
+gui-done = Done
+gui-open = Open
+gui-choose = Choose…
+gui-cancel = Cancel
+gui-cancelling = Cancelling…
+gui-items = { $count ->
+    [one] 1 item
+   *[other] { $count } items
+}
+gui-today-at = today { $time }
+gui-yesterday-at = yesterday { $time }
+gui-month-1 = Jan
+gui-month-2 = Feb
+gui-month-3 = Mar
+gui-month-4 = Apr
+gui-month-5 = May
+gui-month-6 = Jun
+gui-month-7 = Jul
+gui-month-8 = Aug
+gui-month-9 = Sep
+gui-month-10 = Oct
+gui-month-11 = Nov
+gui-month-12 = Dec
+gui-cat-contacts = Contacts
+gui-cat-photos = Photos & videos
+gui-cat-messages = Messages
+gui-cat-calls = Call history
+gui-cat-settings = Settings
+gui-cat-apps = Apps
+gui-cat-files = Other files
+gui-progress-category = { $done } of { $total } · { $bytes_done } of { $bytes_total }
+gui-progress-total = { $done } of { $total } · { $rate } · { $eta } left
+
+## Desktop app: password
+gui-password = Password
+gui-password-again = Type the password again
+gui-password-current = Current password
+gui-password-new = New password
+gui-password-unlock-title = Unlock your vault
+gui-password-unlock-body = Your backups in { $path } are encrypted. Type the vault password to open them.
+gui-password-create-title = Create your vault
+gui-password-create-body = Lifeboat keeps your backups encrypted in { $path }. Choose a password for them.
+gui-password-change-title = Change the vault password
+gui-password-change-body = Type the current password, then the new one twice.
+gui-password-wrong = That password does not open this vault. Check the keyboard layout and Caps Lock, and try again.
+gui-password-mismatch = The two passwords are not the same.
+gui-password-working = Checking the password…
+gui-create-vault = Create vault
+gui-change-password = Change password…
+
+## Desktop app: devices
+gui-add-folder = Add a folder or SD card…
+gui-add-folder-title = Choose a folder or SD card to back up
+gui-devices-pick = Choose a device on the left.
+gui-empty-title = Connect your phone
+gui-empty-body = Plug your phone into this computer with a USB cable. Lifeboat finds it by itself.
+gui-empty-android-title = Android
+gui-empty-android-body = Turn on USB debugging: Settings › About phone › tap "Build number" seven times, then Settings › System › Developer options › USB debugging. When the phone asks, tap Allow.
+gui-empty-iphone-title = iPhone
+gui-empty-iphone-body = Unlock the iPhone and tap "Trust" when it asks whether to trust this computer, then enter its passcode.
+gui-try-demo = Try the demo phone
+gui-forget-folder = Forget
+gui-last-backup = Last backup: { $when }
+gui-never-backed-up = Never backed up
+gui-reminder = It has been more than three weeks since the last backup of this device.
+gui-storage = { $used } of { $total } used
+gui-state-ready = Ready
+gui-state-permission = Waiting for permission
+gui-counting = Counting…
+gui-what-to-back-up = What to back up
+gui-back-up-now = Back Up Now
+gui-backup-done = Backup finished
+gui-backup-failed = The backup did not finish
+gui-backup-stored = { $items } items, { $size }, in { $duration }.
+gui-backup-incremental = { $unchanged } unchanged since the last backup, { $read } read, { $new } new.
+gui-unavailable = { $category } could not be backed up: { $reason }
+
+## Desktop app: backups
+gui-backups-count = { $count ->
+    [one] 1 backup
+   *[other] { $count } backups
+}
+gui-backups-locked = Unlock the vault to see your backups.
+gui-no-backups = No backups yet. Choose a device and press Back Up Now.
+gui-verify = Verify
+gui-verifying = Verifying…
+gui-verify-ok = Verified
+gui-verify-problems = The vault has problems
+gui-verify-damaged = { $count } damaged items
+gui-not-verified = Not verified yet
+gui-restore = Restore
+
+## Desktop app: browser
+gui-restore-this = Restore…
+gui-search-snapshot = Search this backup
+gui-search-contacts = Search contacts
+gui-browse-empty = Nothing of this kind in this backup.
+gui-contacts-pick = Choose a contact.
+gui-messages-pick = Choose a conversation.
+gui-no-preview = { $name } has no preview.
+gui-photo-taken = taken { $date }
+gui-table-more = { $count } more; search to narrow the list.
+gui-field-phone = Phone
+gui-field-email = Email
+gui-field-address = Address
+gui-field-organization = Organization
+gui-field-title = Title
+gui-field-birthday = Birthday
+gui-field-anniversary = Anniversary
+gui-field-web = Website
+gui-field-nickname = Nickname
+gui-field-note = Note
+gui-field-groups = Groups
+gui-col-when = When
+gui-col-name = Name
+gui-col-number = Number
+gui-col-type = Type
+gui-col-duration = Duration
+gui-col-group = Group
+gui-col-key = Setting
+gui-col-value = Value
+gui-col-app-id = App id
+gui-col-version = Version
+gui-col-package = Package kept
+gui-col-path = Path
+gui-col-size = Size
+gui-col-modified = Modified
+gui-call-incoming = incoming
+gui-call-outgoing = outgoing
+gui-call-missed = missed
+gui-export-title = Export
+gui-export-folder = To a folder…
+gui-export-zip = As .zip…
+gui-export-vcard = Export vCard…
+gui-export-html = Export HTML…
+gui-export-csv = Export CSV…
+gui-exporting = Exporting…
+gui-exported = Exported { $count } to { $path }.
+
+## Desktop app: restore
+gui-step-snapshot = Backup
+gui-step-target = Where to
+gui-step-items = What
+gui-step-summary = Check
+gui-step-run = Restore
+gui-restore-which = Which backup?
+gui-restore-choose = Choose a backup
+gui-restore-where = Where should it go?
+gui-restore-pick-folder = Choose a folder…
+gui-restore-to-folder = Folder: { $path }
+gui-restore-what = What should be restored?
+gui-restore-folders = Only these folders
+gui-restore-overwrite = Replace files that are already there
+gui-restore-will = This will be restored
+gui-restore-from = From: { $snapshot }
+gui-restore-into = Into: { $target }
+gui-restore-leaving-out = Leaving out: { $folders }
+gui-restore-overwrites = Files already there are replaced.
+gui-restore-keeps = Files already there are kept as they are.
+gui-restore-start = Restore now
+gui-restore-done = Restored { $count } items ({ $size }).
+gui-restore-category = { $category }: { $restored } restored, { $present } already there, { $refused } refused
+
+## Desktop app: settings
+gui-settings-vault = Vault
+gui-settings-vault-pick = Choose the vault folder
+gui-settings-automatic = Automatic
+gui-settings-auto = Back up automatically when a known device connects
+gui-settings-reminder = Remind me after three weeks without a backup
+gui-settings-categories = Categories for new devices
+gui-settings-quality = Photos
+gui-quality-original = Original quality
+gui-quality-saving = Space-saving copies
+gui-quality-note = Lifeboat keeps originals for now; the choice is remembered for when space-saving copies arrive.
+gui-settings-look = Language and look
+gui-language = Language
+gui-language-system = Same as the system
+gui-theme = Theme
+gui-theme-light = Light
+gui-theme-dark = Dark

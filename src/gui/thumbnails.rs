@@ -1,0 +1,252 @@
+//! Thumbnails for the photo grid: a small pool of named worker threads decodes them off the UI thread, from
+//! the disk cache when it can, else from the vault (the JPEG thumbnail embedded in the EXIF first — it costs
+//! no decoding of the full picture and is how HEIC files get a preview at all — then a downscale of the
+//! picture itself).
+//!
+//! The disk cache is keyed by the item's content chunk ids. Chunk ids are keyed hashes that only mean
+//! something inside one vault, so the cache can never show one vault's pictures for another's, and no file
+//! name from a backup appears on disk. The cache holds small previews in the clear, under the user's cache
+//! folder; the documentation says so.
+//!
+//! Requests can go stale while they wait (the person scrolled on): workers skip anything no longer in the
+//! wanted set and say so, so the grid can ask again when the tile comes back into view.
+
+use std::collections::HashSet;
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use iced::futures::channel::mpsc;
+use iced::widget::image::Handle;
+
+use super::jobs::SharedVault;
+use crate::vault::{Id, Index};
+
+/// Identifies a picture by its content: BLAKE3 over its chunk ids.
+pub type ThumbKey = [u8; 32];
+
+/// The longest side of a thumbnail, in pixels: enough for the grid's tiles on a 1.5× screen.
+pub const THUMB_SIZE: u32 = 240;
+
+/// The key of content made of `chunks`.
+pub fn key_of(chunks: &[Id]) -> ThumbKey {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"lifeboat thumbnail v2");
+    for chunk in chunks {
+        hasher.update(&chunk.0);
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// One picture to make a thumbnail of.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Its key.
+    pub key: ThumbKey,
+    /// Its content.
+    pub chunks: Vec<Id>,
+}
+
+/// What became of a request.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The thumbnail.
+    Image(Handle),
+    /// The item has no picture Lifeboat can show (a video, a HEIC without an embedded thumbnail, damage).
+    NoPreview,
+    /// It was no longer wanted when its turn came.
+    Skipped,
+}
+
+/// A finished request.
+#[derive(Debug, Clone)]
+pub struct Thumbnail {
+    /// Which picture.
+    pub key: ThumbKey,
+    /// Its thumbnail or why there is none.
+    pub outcome: Outcome,
+}
+
+/// The worker pool. Dropping it stops the workers once they finish what they hold.
+pub struct Pool {
+    sender: crossbeam_channel::Sender<Request>,
+    wanted: Arc<Mutex<HashSet<ThumbKey>>>,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pool")
+    }
+}
+
+impl Pool {
+    /// Starts `workers` threads reading from `vault` through `index`; finished thumbnails arrive on the
+    /// returned receiver.
+    pub fn start(
+        vault: SharedVault,
+        index: Arc<Index>,
+        cache: Option<PathBuf>,
+        workers: usize,
+    ) -> (Self, mpsc::UnboundedReceiver<Thumbnail>) {
+        let (sender, requests) = crossbeam_channel::unbounded::<Request>();
+        let (results, receiver) = mpsc::unbounded();
+        let wanted = Arc::new(Mutex::new(HashSet::new()));
+        for n in 0..workers.max(1) {
+            let (vault, index, cache, requests, results, wanted) = (
+                vault.clone(),
+                index.clone(),
+                cache.clone(),
+                requests.clone(),
+                results.clone(),
+                wanted.clone(),
+            );
+            let spawned = std::thread::Builder::new().name(format!("lifeboat-thumb-{n}")).spawn(move || {
+                let blobs = vault.blobs(&index);
+                for request in requests {
+                    let still_wanted = wanted.lock().map(|w| w.contains(&request.key)).unwrap_or(true);
+                    let outcome = if still_wanted {
+                        make(&blobs, &request, cache.as_deref())
+                    } else {
+                        Outcome::Skipped
+                    };
+                    if results.unbounded_send(Thumbnail { key: request.key, outcome }).is_err() {
+                        return;
+                    }
+                }
+            });
+            if let Err(e) = spawned {
+                log::error!("cannot start a thumbnail worker: {e}");
+            }
+        }
+        (Self { sender, wanted }, receiver)
+    }
+
+    /// Replaces the set of pictures worth decoding (what is on screen, and a little around it).
+    pub fn set_wanted(&self, keys: impl IntoIterator<Item = ThumbKey>) {
+        if let Ok(mut wanted) = self.wanted.lock() {
+            wanted.clear();
+            wanted.extend(keys);
+        }
+    }
+
+    /// Queues a request.
+    pub fn request(&self, request: Request) {
+        if let Ok(mut wanted) = self.wanted.lock() {
+            wanted.insert(request.key);
+        }
+        let _ = self.sender.send(request);
+    }
+}
+
+fn cache_path(cache: &std::path::Path, key: &ThumbKey) -> PathBuf {
+    let name = hex::encode(key);
+    cache.join(&name[..2]).join(format!("{name}.jpg"))
+}
+
+fn make(blobs: &crate::vault::BlobReader<'_>, request: &Request, cache: Option<&std::path::Path>) -> Outcome {
+    if let Some(cache) = cache
+        && let Ok(bytes) = std::fs::read(cache_path(cache, &request.key))
+        && let Ok(picture) = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
+    {
+        return to_handle(picture);
+    }
+    let mut bytes = Vec::new();
+    if std::io::Read::read_to_end(&mut blobs.content(&request.chunks), &mut bytes).is_err() {
+        return Outcome::NoPreview;
+    }
+    let Some(thumbnail) = thumbnail_of(&bytes) else { return Outcome::NoPreview };
+    if let Some(cache) = cache {
+        store(cache, &request.key, &thumbnail);
+    }
+    to_handle(thumbnail)
+}
+
+/// A thumbnail of a picture file's bytes: its EXIF thumbnail when it has a usable one, else a downscale.
+pub fn thumbnail_of(bytes: &[u8]) -> Option<image::DynamicImage> {
+    let orientation = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).ok().map(|exif| {
+        let orientation = exif
+            .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+            .and_then(|f| f.value.get_uint(0))
+            .unwrap_or(1);
+        let embedded = embedded_thumbnail(&exif);
+        (orientation, embedded)
+    });
+    let (orientation, embedded) = orientation.unwrap_or((1, None));
+    let picture = match embedded {
+        Some(picture) => picture,
+        None => image::load_from_memory(bytes).ok()?.thumbnail(THUMB_SIZE * 2, THUMB_SIZE * 2),
+    };
+    Some(square(orient(picture, orientation)))
+}
+
+/// The JPEG thumbnail stored in the EXIF's second image directory, when it is big enough to show.
+fn embedded_thumbnail(exif: &exif::Exif) -> Option<image::DynamicImage> {
+    let offset = exif.get_field(exif::Tag::JPEGInterchangeFormat, exif::In::THUMBNAIL)?.value.get_uint(0)?;
+    let length =
+        exif.get_field(exif::Tag::JPEGInterchangeFormatLength, exif::In::THUMBNAIL)?.value.get_uint(0)?;
+    let (offset, length) = (offset as usize, length as usize);
+    let jpeg = exif.buf().get(offset..offset.checked_add(length)?)?;
+    let picture = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg).ok()?;
+    // Some cameras store a 64×48 stamp: upscaled it would look worse than decoding the photo.
+    (picture.width().max(picture.height()) >= 120).then_some(picture)
+}
+
+/// The middle square of a picture, at most [`THUMB_SIZE`] on a side: the grid's tiles are square, and a
+/// picture cut to fit draws exactly inside its tile (nothing outside it for the renderer to clip).
+fn square(picture: image::DynamicImage) -> image::DynamicImage {
+    let side = picture.width().min(picture.height());
+    let (x, y) = ((picture.width() - side) / 2, (picture.height() - side) / 2);
+    picture.crop_imm(x, y, side, side).thumbnail(THUMB_SIZE, THUMB_SIZE)
+}
+
+/// Turns a picture upright according to its EXIF orientation (1–8).
+fn orient(picture: image::DynamicImage, orientation: u32) -> image::DynamicImage {
+    match orientation {
+        2 => picture.fliph(),
+        3 => picture.rotate180(),
+        4 => picture.flipv(),
+        5 => picture.rotate90().fliph(),
+        6 => picture.rotate90(),
+        7 => picture.rotate270().fliph(),
+        8 => picture.rotate270(),
+        _ => picture,
+    }
+}
+
+fn store(cache: &std::path::Path, key: &ThumbKey, picture: &image::DynamicImage) {
+    let path = cache_path(cache, key);
+    let write = || -> Result<(), String> {
+        std::fs::create_dir_all(path.parent().unwrap_or(cache)).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+            .encode_image(&picture.to_rgb8())
+            .map_err(|e| e.to_string())?;
+        let temp = path.with_extension("tmp");
+        std::fs::write(&temp, out).map_err(|e| e.to_string())?;
+        std::fs::rename(&temp, &path).map_err(|e| e.to_string())
+    };
+    if let Err(e) = write() {
+        log::debug!("thumbnail cache: {e}");
+    }
+}
+
+fn to_handle(picture: image::DynamicImage) -> Outcome {
+    let rgba = picture.to_rgba8();
+    Outcome::Image(Handle::from_rgba(rgba.width(), rgba.height(), rgba.into_raw()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downscales_and_keys_by_content() {
+        let picture = image::RgbImage::from_pixel(1000, 500, image::Rgb([10, 120, 200]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg).encode_image(&picture).unwrap();
+        let thumbnail = thumbnail_of(&jpeg).unwrap();
+        assert_eq!((thumbnail.width(), thumbnail.height()), (THUMB_SIZE, THUMB_SIZE));
+        assert!(thumbnail_of(b"not a picture").is_none());
+        assert_ne!(key_of(&[Id([1; 32])]), key_of(&[Id([2; 32])]));
+    }
+}
