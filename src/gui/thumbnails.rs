@@ -104,13 +104,18 @@ impl Pool {
                 let blobs = vault.blobs(&index);
                 for request in requests {
                     let still_wanted = wanted.lock().map(|w| w.contains(&request.key)).unwrap_or(true);
-                    let outcome = if still_wanted {
+                    let (outcome, fresh) = if still_wanted {
                         make(&blobs, &request, cache.as_deref())
                     } else {
-                        Outcome::Skipped
+                        (Outcome::Skipped, None)
                     };
                     if results.unbounded_send(Thumbnail { key: request.key, outcome }).is_err() {
                         return;
+                    }
+                    // Written to the disk cache only once the grid has it: encoding is not on the way to
+                    // the screen.
+                    if let (Some(cache), Some(picture)) = (cache.as_deref(), fresh) {
+                        store(cache, &request.key, &picture);
                     }
                 }
             });
@@ -143,40 +148,107 @@ fn cache_path(cache: &std::path::Path, key: &ThumbKey) -> PathBuf {
     cache.join(&name[..2]).join(format!("{name}.jpg"))
 }
 
-fn make(blobs: &crate::vault::BlobReader<'_>, request: &Request, cache: Option<&std::path::Path>) -> Outcome {
+/// The thumbnail for a request, and the picture to put in the disk cache when it was not there.
+fn make(
+    blobs: &crate::vault::BlobReader<'_>,
+    request: &Request,
+    cache: Option<&std::path::Path>,
+) -> (Outcome, Option<image::DynamicImage>) {
     if let Some(cache) = cache
         && let Ok(bytes) = std::fs::read(cache_path(cache, &request.key))
         && let Ok(picture) = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
     {
-        return to_handle(picture);
+        return (to_handle(&picture), None);
     }
+    // A photo's EXIF block sits in its first 64 KiB and a chunk is at least 512 KiB, so the first chunk
+    // alone usually yields the embedded thumbnail: the rest of a 4 MB photo is never read or decrypted.
+    let Some((first, rest)) = request.chunks.split_first() else { return (Outcome::NoPreview, None) };
     let mut bytes = Vec::new();
-    if std::io::Read::read_to_end(&mut blobs.content(&request.chunks), &mut bytes).is_err() {
-        return Outcome::NoPreview;
+    if std::io::Read::read_to_end(&mut blobs.content(std::slice::from_ref(first)), &mut bytes).is_err() {
+        return (Outcome::NoPreview, None);
     }
-    let Some(thumbnail) = thumbnail_of(&bytes) else { return Outcome::NoPreview };
-    if let Some(cache) = cache {
-        store(cache, &request.key, &thumbnail);
+    let exif = exif_of(&bytes);
+    let thumbnail = match exif.embedded {
+        Some(embedded) => Some(square(orient(embedded, exif.orientation))),
+        None => {
+            if std::io::Read::read_to_end(&mut blobs.content(rest), &mut bytes).is_err() {
+                return (Outcome::NoPreview, None);
+            }
+            // A HEIF file's EXIF may sit past its first chunk: look again in the whole file.
+            let orientation = if rest.is_empty() { exif.orientation } else { exif_of(&bytes).orientation };
+            downscaled(&bytes).map(|picture| square(orient(picture, orientation)))
+        }
+    };
+    match thumbnail {
+        Some(thumbnail) => (to_handle(&thumbnail), Some(thumbnail)),
+        None => (Outcome::NoPreview, None),
     }
-    to_handle(thumbnail)
 }
 
 /// A thumbnail of a picture file's bytes: its EXIF thumbnail when it has a usable one, else a downscale.
 pub fn thumbnail_of(bytes: &[u8]) -> Option<image::DynamicImage> {
-    let orientation = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).ok().map(|exif| {
-        let orientation = exif
-            .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-            .and_then(|f| f.value.get_uint(0))
-            .unwrap_or(1);
-        let embedded = embedded_thumbnail(&exif);
-        (orientation, embedded)
-    });
-    let (orientation, embedded) = orientation.unwrap_or((1, None));
-    let picture = match embedded {
+    let exif = exif_of(bytes);
+    let picture = match exif.embedded {
         Some(picture) => picture,
-        None => image::load_from_memory(bytes).ok()?.thumbnail(THUMB_SIZE * 2, THUMB_SIZE * 2),
+        None => downscaled(bytes)?,
     };
-    Some(square(orient(picture, orientation)))
+    Some(square(orient(picture, exif.orientation)))
+}
+
+/// What a picture's EXIF block offers a thumbnail maker.
+struct ExifPreview {
+    orientation: u32,
+    embedded: Option<image::DynamicImage>,
+}
+
+fn exif_of(bytes: &[u8]) -> ExifPreview {
+    match exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) {
+        Ok(exif) => ExifPreview {
+            orientation: exif
+                .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+                .unwrap_or(1),
+            embedded: embedded_thumbnail(&exif),
+        },
+        Err(_) => ExifPreview { orientation: 1, embedded: None },
+    }
+}
+
+/// The picture at no less than the thumbnail's size. A JPEG is decoded at 1/2, 1/4 or 1/8 of its size
+/// straight from its DCT coefficients (the smallest scale that still covers a thumbnail: a phone photo at
+/// 1/8, which skips most of the inverse transform); other formats are decoded whole and scaled down.
+fn downscaled(bytes: &[u8]) -> Option<image::DynamicImage> {
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        let mut decoder = jpeg_decoder::Decoder::new(bytes);
+        // The decoder picks its scale from the size asked for; ask for the picture's shape with its short
+        // side at the thumbnail's size, so the square cut from it is still a full thumbnail.
+        let wanted = decoder.read_info().ok().and_then(|()| decoder.info()).map(|info| {
+            let short = u32::from(info.width.min(info.height)).max(1);
+            let fit = |side: u16| (u32::from(side) * THUMB_SIZE).div_ceil(short).min(u32::from(side)) as u16;
+            (fit(info.width), fit(info.height))
+        });
+        if let Some((width, height)) = wanted
+            && decoder.scale(width, height).is_ok()
+            && let Ok(pixels) = decoder.decode()
+            && let Some(info) = decoder.info()
+        {
+            let (width, height) = (u32::from(info.width), u32::from(info.height));
+            let picture = match info.pixel_format {
+                jpeg_decoder::PixelFormat::RGB24 => {
+                    image::RgbImage::from_raw(width, height, pixels).map(image::DynamicImage::ImageRgb8)
+                }
+                jpeg_decoder::PixelFormat::L8 => {
+                    image::GrayImage::from_raw(width, height, pixels).map(image::DynamicImage::ImageLuma8)
+                }
+                // CMYK and 16-bit JPEGs are rare enough to take the general path below.
+                _ => None,
+            };
+            if picture.is_some() {
+                return picture;
+            }
+        }
+    }
+    Some(image::load_from_memory(bytes).ok()?.thumbnail(THUMB_SIZE * 2, THUMB_SIZE * 2))
 }
 
 /// The JPEG thumbnail stored in the EXIF's second image directory, when it is big enough to show.
@@ -192,11 +264,22 @@ fn embedded_thumbnail(exif: &exif::Exif) -> Option<image::DynamicImage> {
 }
 
 /// The middle square of a picture, at most [`THUMB_SIZE`] on a side: the grid's tiles are square, and a
-/// picture cut to fit draws exactly inside its tile (nothing outside it for the renderer to clip).
+/// picture cut to fit draws exactly inside its tile (nothing outside it for the renderer to clip). A smaller
+/// picture is left as it is: the renderer scales it to the tile, and scaling it here would cost time and
+/// add nothing.
 fn square(picture: image::DynamicImage) -> image::DynamicImage {
     let side = picture.width().min(picture.height());
     let (x, y) = ((picture.width() - side) / 2, (picture.height() - side) / 2);
-    picture.crop_imm(x, y, side, side).thumbnail(THUMB_SIZE, THUMB_SIZE)
+    let square = picture.crop_imm(x, y, side, side);
+    if side <= THUMB_SIZE {
+        return square;
+    }
+    // A triangle filter over a picture at most twice the thumbnail's size (what the scaled JPEG decoding
+    // and the EXIF thumbnails give) is as sharp as `thumbnail`'s area average and several times cheaper.
+    if side <= THUMB_SIZE * 2 {
+        return square.resize_exact(THUMB_SIZE, THUMB_SIZE, image::imageops::FilterType::Triangle);
+    }
+    square.thumbnail(THUMB_SIZE, THUMB_SIZE)
 }
 
 /// Turns a picture upright according to its EXIF orientation (1–8).
@@ -230,7 +313,7 @@ fn store(cache: &std::path::Path, key: &ThumbKey, picture: &image::DynamicImage)
     }
 }
 
-fn to_handle(picture: image::DynamicImage) -> Outcome {
+fn to_handle(picture: &image::DynamicImage) -> Outcome {
     let rgba = picture.to_rgba8();
     Outcome::Image(Handle::from_rgba(rgba.width(), rgba.height(), rgba.into_raw()))
 }
@@ -244,6 +327,12 @@ mod tests {
         let picture = image::RgbImage::from_pixel(1000, 500, image::Rgb([10, 120, 200]));
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new(&mut jpeg).encode_image(&picture).unwrap();
+        let thumbnail = thumbnail_of(&jpeg).unwrap();
+        assert_eq!((thumbnail.width(), thumbnail.height()), (THUMB_SIZE, THUMB_SIZE));
+        // A tall picture decoded at a reduced scale still covers the whole square.
+        let tall = image::RgbImage::from_pixel(1200, 2600, image::Rgb([200, 20, 20]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg).encode_image(&tall).unwrap();
         let thumbnail = thumbnail_of(&jpeg).unwrap();
         assert_eq!((thumbnail.width(), thumbnail.height()), (THUMB_SIZE, THUMB_SIZE));
         assert!(thumbnail_of(b"not a picture").is_none());

@@ -179,7 +179,7 @@ impl Browse {
             error: None,
             tab,
             search: String::new(),
-            grid: photos::Grid::new(Vec::new()),
+            grid: photos::Grid::new(Vec::new(), std::time::Instant::now()),
             contacts: contacts::State::default(),
             messages: messages::State::default(),
             pool: None,
@@ -303,7 +303,7 @@ impl Browse {
                 for problem in &loaded.problems {
                     log::warn!("{problem}");
                 }
-                self.grid = photos::Grid::new(loaded.photos.clone());
+                self.grid = photos::Grid::new(loaded.photos.clone(), self.opened);
                 let (pool, receiver) = Pool::start(
                     self.vault.clone(),
                     loaded.index.clone(),

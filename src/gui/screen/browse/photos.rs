@@ -53,8 +53,13 @@ impl PhotoItem {
 /// Grid messages.
 #[derive(Debug, Clone)]
 pub enum Message {
-    /// The grid was scrolled.
-    Scrolled(scrollable::Viewport),
+    /// The grid was scrolled: it shows `size` pixels starting `y` pixels down.
+    Scrolled {
+        /// Distance from the top.
+        y: f32,
+        /// The visible size.
+        size: Size,
+    },
     /// The grid was laid out at this size.
     Resized(Size),
     /// A thumbnail worker finished.
@@ -95,8 +100,8 @@ pub struct Grid {
 }
 
 impl Grid {
-    /// A grid over `items`.
-    pub fn new(items: Vec<PhotoItem>) -> Self {
+    /// A grid over `items`, for a snapshot the person opened at `opened` (the first screen is timed from then).
+    pub fn new(items: Vec<PhotoItem>, opened: Instant) -> Self {
         Self {
             items,
             scroll_y: 0.0,
@@ -106,7 +111,7 @@ impl Grid {
             in_flight: HashSet::new(),
             tick: 0,
             requested: 0,
-            opened: Instant::now(),
+            opened,
             first_screen: None,
         }
     }
@@ -156,9 +161,7 @@ impl Grid {
     /// Handles a message.
     pub fn update(&mut self, message: Message) -> Action {
         match message {
-            Message::Scrolled(viewport) => {
-                self.scrolled(viewport.absolute_offset().y, viewport.bounds().size())
-            }
+            Message::Scrolled { y, size } => self.scrolled(y, size),
             Message::Resized(size) => {
                 self.viewport = size;
                 self.request_visible()
@@ -189,18 +192,23 @@ impl Grid {
             // Scrolled away before its turn; if it is back in view, ask again.
             Outcome::Skipped => return self.request_visible(),
         }
-        if self.first_screen.is_none() && !self.viewport.height.is_nan() && self.viewport.height > 0.0 {
-            let range = self.visible_items();
-            let done = self.items[range]
-                .iter()
-                .all(|item| self.cache.contains_key(&item.key) || self.no_preview.contains(&item.key));
-            if done {
-                let elapsed = self.opened.elapsed();
-                self.first_screen = Some(elapsed);
-                log::info!("first screen of thumbnails shown {} ms after opening", elapsed.as_millis());
-            }
+        if self.first_screen.is_none()
+            && !self.viewport.height.is_nan()
+            && self.viewport.height > 0.0
+            && self.screen_complete()
+        {
+            let elapsed = self.opened.elapsed();
+            self.first_screen = Some(elapsed);
+            log::info!("first screen of thumbnails shown {} ms after opening", elapsed.as_millis());
         }
         Action::None
+    }
+
+    /// Whether every tile in view has its thumbnail (or is known to have none).
+    pub fn screen_complete(&self) -> bool {
+        self.items[self.visible_items()]
+            .iter()
+            .all(|item| self.cache.contains_key(&item.key) || self.no_preview.contains(&item.key))
     }
 
     /// Drops the least recently shown thumbnails beyond [`MEMORY_CACHE`], never one that is in view.
@@ -249,7 +257,13 @@ impl Grid {
             content = content.push(container(line).height(row_height));
         }
         content = content.push(Space::new().height(self.rows().saturating_sub(rows.end) as f32 * row_height));
-        let grid = scrollable(content.width(Fill)).on_scroll(Message::Scrolled).width(Fill).height(Fill);
+        let grid = scrollable(content.width(Fill))
+            .on_scroll(|viewport| Message::Scrolled {
+                y: viewport.absolute_offset().y,
+                size: viewport.bounds().size(),
+            })
+            .width(Fill)
+            .height(Fill);
         sensor(grid).on_show(Message::Resized).on_resize(Message::Resized).into()
     }
 
@@ -302,7 +316,7 @@ mod tests {
 
     #[test]
     fn only_rows_in_view_are_requested_and_each_once() {
-        let mut grid = Grid::new(items(10_000));
+        let mut grid = Grid::new(items(10_000), Instant::now());
         // Before layout nothing is known, so nothing is asked for.
         assert_eq!(grid.visible_items(), 0..0);
         let Action::Request { items, .. } = grid.update(Message::Resized(Size::new(800.0, 600.0))) else {
