@@ -102,6 +102,7 @@ col-refused = ABGELEHNT
 col-before = VORHER
 col-after = NACHHER
 col-difference = DIFFERENZ
+report-converted = { $category }: { $done } von { $planned } unterwegs umgewandelt
 report-line = { $category }: { $explanation }
 report-not-counted = danach nicht gezählt
 report-not-counted-because = danach nicht gezählt: { $reason }

@@ -102,6 +102,7 @@ col-refused = REFUSED
 col-before = BEFORE
 col-after = AFTER
 col-difference = DIFFERENCE
+report-converted = { $category }: { $done } of { $planned } converted on the way
 report-line = { $category }: { $explanation }
 report-not-counted = not counted afterwards
 report-not-counted-because = not counted afterwards: { $reason }

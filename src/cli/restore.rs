@@ -176,7 +176,7 @@ fn print_summary(target_name: &str, summary: &RestoreSummary) {
         rows.push(vec![
             row.category.to_string(),
             row.will_transfer.to_string(),
-            row.converted.to_string(),
+            row.will_convert.to_string(),
             row.cannot_transfer.to_string(),
             row.restored.to_string(),
             row.already_present.to_string(),
@@ -203,6 +203,14 @@ fn print_row_details(row: &CategoryReport, summary: &RestoreSummary) {
     let category = row.category.as_str();
     for reason in &row.reasons {
         println!("  {}", t!("fidelity-reason", category = category, reason = reason.text()));
+    }
+    // Conversions done by the restore itself (HEIC photos) can fall short of the plan: a file that only claims
+    // to be HEIC goes as it is, and its note says so.
+    if row.converted > 0 || (row.will_convert > 0 && row.category == crate::data::Category::Photos) {
+        println!(
+            "  {}",
+            t!("report-converted", category = category, done = row.converted, planned = row.will_convert)
+        );
     }
     if !matches!(row.check, Check::Matches | Check::NotCounted { reason: None }) {
         println!("  {}", t!("report-line", category = category, explanation = row.check.text()));

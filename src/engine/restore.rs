@@ -48,7 +48,7 @@ pub struct RestoreSummary {
     pub categories: BTreeMap<Category, RestoreCount>,
     /// Items not restored, with reasons.
     pub failures: Vec<RestoreFailure>,
-    /// Bytes written.
+    /// Bytes of the items written (an item already on the target counts nothing).
     pub bytes: u64,
     /// The fidelity plan of the chosen categories, made before anything was written.
     pub plan: Vec<CategoryPlan>,
@@ -184,7 +184,9 @@ pub fn restore(
         counts.notes.extend(note);
         match result {
             Ok(count) => {
-                summary.bytes += node.entry.size;
+                if count.restored > 0 {
+                    summary.bytes += node.entry.size;
+                }
                 counts.add(count);
                 if converted {
                     *summary.converted.entry(node.entry.category).or_default() += 1;
