@@ -36,13 +36,16 @@ pub fn restore(
         (None, None) => return Err(Failure::usage(t!("restore-needs-target"))),
     };
     if args.plan || !args.json {
-        let plans = plan(vault, &snapshot, target.identity(), args.categories.as_ref())?;
-        if args.json {
-            output::json(
-                &json!({ "snapshot": snapshot.id.short(), "target": target_name, "plan": plans_json(&plans) }),
-            );
-        } else {
-            print_plan(&snapshot, target.identity(), &plans);
+        match plan(vault, &snapshot, target.identity(), args.categories.as_ref()) {
+            Ok(plans) if args.json => output::json(&json!({
+                "snapshot": snapshot.id.short(),
+                "target": target_name,
+                "plan": plans_json(&plans),
+            })),
+            Ok(plans) => print_plan(&snapshot, target.identity(), &plans),
+            Err(failure) if args.plan => return Err(failure),
+            // A damaged record document is the restore's to report, item by item, with its own exit code.
+            Err(failure) => eprintln!("{}", failure.message),
         }
         if args.plan {
             return Ok(());
