@@ -10,6 +10,7 @@ use std::io::{self, Read};
 use crate::data::heic::{HeicError, MAX_HEIC_BYTES, heic_to_jpeg, jpeg_path, looks_like_heic};
 use crate::data::{Category, ItemPath};
 use crate::device::{DeviceIdentity, Entry};
+use crate::t;
 use crate::vault::Node;
 
 use super::fidelity::{Target, Transfer, photo_rule};
@@ -61,27 +62,29 @@ impl Converter {
         if entry.size > MAX_HEIC_BYTES {
             let mut bytes = Vec::new();
             content.read_to_end(&mut bytes)?;
-            let note = HeicError::TooLarge { size: entry.size }.to_string();
-            return Ok(Converted::Original { bytes, note: format!("{path}: {note}; restored as HEIC") });
+            let reason = HeicError::TooLarge { size: entry.size }.to_string();
+            return Ok(Converted::Original {
+                bytes,
+                note: t!("convert-kept-heic", path = path, reason = reason),
+            });
         }
         let mut bytes = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
         content.read_to_end(&mut bytes)?;
         if !looks_like_heic(&bytes) {
-            return Ok(Converted::Original {
-                note: format!("{path}: not a HEIC photo inside, despite its name; restored as it is"),
-                bytes,
-            });
+            return Ok(Converted::Original { note: t!("convert-not-heic", path = path), bytes });
         }
         let jpeg = match heic_to_jpeg(&bytes) {
             Ok(jpeg) => jpeg,
             Err(e) => {
-                return Ok(Converted::Original { note: format!("{path}: {e}; restored as HEIC"), bytes });
+                let note = t!("convert-kept-heic", path = path, reason = e.to_string());
+                return Ok(Converted::Original { note, bytes });
             }
         };
         let name = self.free_name(path);
         let Ok(item) = ItemPath::new(name.clone()) else {
+            let reason = format!("\"{name}\" is not a usable name");
             return Ok(Converted::Original {
-                note: format!("{path}: the JPEG name \"{name}\" is not usable; restored as HEIC"),
+                note: t!("convert-kept-heic", path = path, reason = reason),
                 bytes,
             });
         };

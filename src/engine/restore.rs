@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::data::{Category, CategorySet};
 use crate::device::{CategorySummary, Device, DeviceError, DeviceKind, RestoreCount, RestorePolicy};
+use crate::t;
 use crate::vault::{Node, Snapshot, Vault};
 
 use super::convert::{Converted, Converter};
@@ -141,7 +142,7 @@ pub fn restore(
         .and_then(|items| plan(&items, &snapshot.device, target.identity(), &chosen))
     {
         Ok(plan) => summary.plan = plan,
-        Err(e) => meter.notice(snapshot.id.short(), format!("could not plan what transfers: {e}")),
+        Err(e) => meter.notice(snapshot.id.short(), t!("restore-no-plan", reason = e.to_string())),
     }
     let counts_target = target.identity().kind != DeviceKind::Folder;
     if counts_target {
@@ -150,7 +151,7 @@ pub fn restore(
             Ok(before) => summary.before = before,
             Err(DeviceError::Cancelled) => return Err(EngineError::Cancelled),
             Err(e) => meter
-                .notice(target.identity().name.clone(), format!("could not count what it holds now: {e}")),
+                .notice(target.identity().name.clone(), t!("restore-not-counted", reason = e.to_string())),
         }
     }
     let converter = Converter::new(target.identity(), &nodes);
@@ -219,7 +220,7 @@ pub fn restore(
         match target.survey(&restored, cancel) {
             Ok(after) => summary.after = after,
             Err(e) => meter
-                .notice(target.identity().name.clone(), format!("could not count what it holds now: {e}")),
+                .notice(target.identity().name.clone(), t!("restore-not-counted", reason = e.to_string())),
         }
     }
     meter.flush();
