@@ -196,6 +196,17 @@ fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchange
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
 
+    // Into a folder everything goes as it is, the backup's own files too; planning it creates nothing.
+    let folder = setup.dir.path().join("not-yet");
+    let into_folder = setup.json(
+        "restore --plan into a folder",
+        &["restore", &iphone, "--to", folder.to_str().unwrap(), "--plan"],
+    );
+    assert!(!folder.exists(), "a plan writes nothing");
+    let plans = into_folder["plan"].as_array().unwrap();
+    assert!(plans.iter().all(|p| p["converted"] == 0 && p["cannot_transfer"] == 0), "{into_folder:#}");
+    assert!(plans.iter().any(|p| p["category"] == "files" && p["as_is"] == 14), "{into_folder:#}");
+
     let first = setup.json("first restore onto the empty phone", &["restore", &iphone, "--device", &addr]);
     assert_eq!(counts(&first, "contacts"), (2, 0, 0));
     assert_eq!(counts(&first, "messages"), (8, 0, 0));

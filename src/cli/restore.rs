@@ -9,7 +9,7 @@ use super::{Failure, RestoreArgs, devices, exit};
 use crate::data::CategorySet;
 use crate::device::adb::AndroidOptions;
 use crate::device::folder::FolderDevice;
-use crate::device::{Device, DeviceIdentity, RestorePolicy};
+use crate::device::{Device, DeviceIdentity, DeviceKind, RestorePolicy};
 use crate::engine::{self, CategoryPlan, CategoryReport, Check, Reason, RestoreOptions, RestoreSummary};
 use crate::vault::{Snapshot, Vault};
 use crate::{t, text};
@@ -22,6 +22,22 @@ pub fn restore(
     cancel: &engine::Cancel,
 ) -> Result<(), Failure> {
     let snapshot = vault.find_snapshot(&args.snapshot)?;
+    // Planning a restore into a folder that does not exist yet must not create it: a plan writes nothing.
+    if args.plan
+        && args.device.is_none()
+        && let Some(to) = args.to.as_ref().filter(|to| !to.exists())
+    {
+        let name = to.display().to_string();
+        let folder = DeviceIdentity {
+            kind: DeviceKind::Folder,
+            name: name.clone(),
+            manufacturer: None,
+            model: None,
+            serial: name.clone(),
+            os_version: None,
+        };
+        return show_plan(vault, &snapshot, &folder, &name, &args);
+    }
     let (target, target_name): (Box<dyn Device>, String) = match (&args.to, &args.device) {
         (Some(to), _) => {
             let folder = FolderDevice::create(to)?;
@@ -36,17 +52,7 @@ pub fn restore(
         (None, None) => return Err(Failure::usage(t!("restore-needs-target"))),
     };
     if args.plan || !args.json {
-        match plan(vault, &snapshot, target.identity(), args.categories.as_ref()) {
-            Ok(plans) if args.json => output::json(&json!({
-                "snapshot": snapshot.id.short(),
-                "target": target_name,
-                "plan": plans_json(&plans),
-            })),
-            Ok(plans) => print_plan(&snapshot, target.identity(), &plans),
-            Err(failure) if args.plan => return Err(failure),
-            // A damaged record document is the restore's to report, item by item, with its own exit code.
-            Err(failure) => eprintln!("{}", failure.message),
-        }
+        show_plan(vault, &snapshot, target.identity(), &target_name, &args)?;
         if args.plan {
             return Ok(());
         }
@@ -72,6 +78,29 @@ pub fn restore(
             message: t!("restore-incomplete", count = summary.failures.len(), first = first.reason.clone()),
         }),
     }
+}
+
+/// Prints the plan (as JSON with `--json`). A plan that cannot be made fails `--plan`; before a real restore it
+/// is only reported, since a damaged record document is the restore's to report, item by item, with its own
+/// exit code.
+fn show_plan(
+    vault: &Vault,
+    snapshot: &Snapshot,
+    target: &DeviceIdentity,
+    target_name: &str,
+    args: &RestoreArgs,
+) -> Result<(), Failure> {
+    match plan(vault, snapshot, target, args.categories.as_ref()) {
+        Ok(plans) if args.json => output::json(&json!({
+            "snapshot": snapshot.id.short(),
+            "target": target_name,
+            "plan": plans_json(&plans),
+        })),
+        Ok(plans) => print_plan(snapshot, target, &plans),
+        Err(failure) if args.plan => return Err(failure),
+        Err(failure) => eprintln!("{}", failure.message),
+    }
+    Ok(())
 }
 
 fn plan(
