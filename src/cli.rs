@@ -6,6 +6,7 @@ pub mod demo;
 mod devices;
 mod output;
 mod password;
+mod restore;
 mod transfer;
 
 use std::path::PathBuf;
@@ -16,8 +17,8 @@ use serde_json::json;
 use crate::data::{CategorySet, UnknownCategory};
 use crate::device::adb::AndroidOptions;
 use crate::device::folder::FolderDevice;
-use crate::device::{Device, DeviceError, EntryKind, RestorePolicy};
-use crate::engine::{self, BackupOptions, Cancel, EngineError, RestoreOptions};
+use crate::device::{Device, DeviceError, EntryKind};
+use crate::engine::{self, BackupOptions, Cancel, EngineError};
 use crate::vault::{KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
 use crate::{t, text};
 
@@ -224,6 +225,9 @@ pub struct RestoreArgs {
     /// Only show what would transfer, convert or stay behind; write nothing.
     #[arg(long)]
     pub plan: bool,
+    /// Print the plan and the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_categories(list: &str) -> Result<CategorySet, UnknownCategory> {
@@ -328,7 +332,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Snapshots { json } => list_snapshots(&open_vault(&cli.vault)?, json),
         Command::Ls { snapshot, json } => list_items(&open_vault(&cli.vault)?, &snapshot, json),
-        Command::Restore(args) => restore(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
+        Command::Restore(args) => restore::restore(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
         Command::Verify { sample, json } => {
             verify(&open_vault(&cli.vault)?, sample, json, cli.quiet, &cancel)
         }
@@ -558,109 +562,6 @@ fn list_items(vault: &Vault, prefix: &str, as_json: bool) -> Result<(), Failure>
         ]);
     }
     output::table(&rows);
-    Ok(())
-}
-
-fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Result<(), Failure> {
-    let snapshot = vault.find_snapshot(&args.snapshot)?;
-    let (target, target_name): (Box<dyn Device>, String) = match (&args.to, &args.device) {
-        (Some(to), _) => {
-            let folder = FolderDevice::create(to)?;
-            let name = folder.root().display().to_string();
-            (Box::new(folder), name)
-        }
-        (None, Some(id)) => {
-            let phone = devices::open(id, AndroidOptions::default())?;
-            let name = phone.identity().name.clone();
-            (Box::new(phone), name)
-        }
-        (None, None) => return Err(Failure::usage(t!("restore-needs-target"))),
-    };
-    print_plan(vault, &snapshot, target.identity(), args.categories.as_ref())?;
-    if args.plan {
-        return Ok(());
-    }
-    let options = RestoreOptions {
-        categories: args.categories,
-        include: args.include,
-        policy: RestorePolicy { overwrite: args.overwrite },
-    };
-    let console = Console::new(quiet);
-    let summary = engine::restore(vault, &snapshot, target.as_ref(), &options, &console, cancel);
-    console.finish();
-    let summary = summary?;
-    println!(
-        "{}",
-        t!(
-            "restore-done",
-            items = summary.restored(),
-            size = text::bytes(summary.bytes),
-            target = target_name,
-            duration = text::duration(summary.duration)
-        )
-    );
-    for (category, count) in &summary.categories {
-        if count.already_present > 0 || count.refused > 0 {
-            println!(
-                "  {}",
-                t!(
-                    "restore-category",
-                    category = category.as_str(),
-                    restored = count.restored,
-                    present = count.already_present,
-                    refused = count.refused
-                )
-            );
-        }
-        for note in &count.notes {
-            println!("  {}", t!("restore-note", note = note.clone()));
-        }
-    }
-    for failure in &summary.failures {
-        println!(
-            "  {}",
-            t!("restore-failed-item", path = failure.path.clone(), reason = failure.reason.clone())
-        );
-    }
-    match summary.failures.first() {
-        None => Ok(()),
-        Some(first) => Err(Failure {
-            code: exit::INCOMPLETE,
-            message: t!("restore-incomplete", count = summary.failures.len(), first = first.reason.clone()),
-        }),
-    }
-}
-
-/// Prints the fidelity plan of a restore, when anything will not transfer as it is.
-fn print_plan(
-    vault: &Vault,
-    snapshot: &Snapshot,
-    target: &crate::device::DeviceIdentity,
-    categories: Option<&CategorySet>,
-) -> Result<(), Failure> {
-    let index = vault.load_index()?;
-    let items = engine::SnapshotItems::load(vault, &index, snapshot)?;
-    let chosen = categories.cloned().unwrap_or_else(|| snapshot.categories.clone());
-    let plans = engine::plan(&items, &snapshot.device, target, &chosen)?;
-    if plans.iter().all(|p| p.converted == 0 && p.impossible == 0) {
-        return Ok(());
-    }
-    println!("{}", t!("fidelity-header"));
-    for plan in &plans {
-        println!(
-            "  {}",
-            t!(
-                "fidelity-line",
-                category = plan.category.as_str(),
-                as_is = plan.as_is,
-                converted = plan.converted,
-                impossible = plan.impossible
-            )
-        );
-        for reason in &plan.reasons {
-            println!("    {}", t!("fidelity-reason", reason = reason.text()));
-        }
-    }
     Ok(())
 }
 

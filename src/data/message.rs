@@ -181,14 +181,18 @@ impl Message {
 
     /// The message's content identity.
     ///
-    /// What counts: SMS or MMS, incoming or outgoing, the conversation's addresses and the message's own
-    /// (normalized, as a set), the date to the second (phones and exporters round milliseconds differently),
+    /// What counts: SMS or MMS, incoming or outgoing, the parties (normalized, as a set: for an MMS the
+    /// conversation's addresses and the message's own; for an SMS its conversation, the one other party, since
+    /// its addresses only repeat it, and an iPhone also names the phone's own number there, which an Android
+    /// phone never stores), the date to the second (phones and exporters round milliseconds differently),
     /// the subject and body with line endings unified and surrounding whitespace trimmed, and the media types of
     /// the attachments. What does not: read/seen/locked flags, status, the thread id and the SIM (both
     /// differ per phone), contact names, SMIL layout, attachment bytes (one backup may hold a reference where
     /// another holds the bytes), unknown attributes and the raw source.
     pub fn content_id(&self) -> ContentId {
-        let mut hasher = IdentityHasher::new("lifeboat.message.v1");
+        // v2: an SMS's own addresses no longer count (v1 counted them, so an iPhone's sent SMS, which names the
+        // phone's own number, never matched the same SMS on an Android phone).
+        let mut hasher = IdentityHasher::new("lifeboat.message.v2");
         hasher.text(
             "kind",
             match self.kind {
@@ -197,11 +201,12 @@ impl Message {
             },
         );
         hasher.text("direction", if self.is_incoming() { "in" } else { "out" });
-        let addresses = self
-            .conversation
-            .iter()
-            .chain(self.addresses.iter().map(|a| &a.address))
-            .map(|a| normalize_address(a));
+        let own = match self.kind {
+            MessageKind::Sms if !self.conversation.is_empty() => &[][..],
+            _ => &self.addresses[..],
+        };
+        let addresses =
+            self.conversation.iter().chain(own.iter().map(|a| &a.address)).map(|a| normalize_address(a));
         hasher.set("address", addresses);
         hasher.int("date", self.date.div_euclid(1000));
         hasher.text("subject", &unify_line_endings(self.subject.as_deref().unwrap_or("")));
@@ -321,6 +326,26 @@ mod tests {
         assert_eq!(one.content_id(), two.content_id());
         let three = sms("(555) 000-0001", 1_512_226_167_000, "Hello\nthere", MessageFolder::Sent);
         assert_ne!(one.content_id(), three.content_id());
+    }
+
+    /// Regression: an iPhone's sent SMS names the phone's own number as its sender; the same SMS restored to an
+    /// Android phone and read back does not, and must still be the same message (or a second restore repeats it).
+    #[test]
+    fn an_sms_is_known_by_its_other_party_not_the_phones_own_number() {
+        let mut iphone = sms("+15550001", 1_000, "Reply", MessageFolder::Sent);
+        iphone.addresses = vec![
+            MessageAddress { address: "+15559999".into(), role: AddressRole::From, extra: Vec::new() },
+            MessageAddress { address: "+15550001".into(), role: AddressRole::To, extra: Vec::new() },
+        ];
+        let mut android = sms("+1 555 0001", 1_000, "Reply", MessageFolder::Sent);
+        android.addresses =
+            vec![MessageAddress { address: "+1 555 0001".into(), role: AddressRole::To, extra: Vec::new() }];
+        assert_eq!(iphone.content_id(), android.content_id());
+        let mut mms = iphone.clone();
+        mms.kind = MessageKind::Mms;
+        let mut other = mms.clone();
+        other.addresses[0].address = "+15558888".into();
+        assert_ne!(mms.content_id(), other.content_id(), "an MMS still counts every party");
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod call;
 mod contact;
 pub mod documents;
 pub mod export;
+pub mod heic;
 mod identity;
 mod media;
 mod message;

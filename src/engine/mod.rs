@@ -7,13 +7,21 @@ mod progress;
 pub use progress::{Cancel, CategoryStatus, Meter, Notice, Phase, Progress, Silent, Status};
 
 mod backup;
+mod convert;
 mod error;
 mod export;
 mod fidelity;
+mod fidelity_matrix;
+mod report;
 mod restore;
 
 pub use backup::{BackupOptions, BackupSummary, backup};
 pub use error::EngineError;
 pub use export::{ExportFormat, ExportSummary, SnapshotItems, export};
-pub use fidelity::{CategoryPlan, Platform, Reason, Transfer, category_rule, plan};
+pub use fidelity::{
+    CategoryPlan, Platform, Reason, Target, Transfer, category_rule, file_rule, message_rule, photo_rule,
+    plan, setting_rule, shows_heic,
+};
+pub use fidelity_matrix::{Cell, SOURCE_TITLES, TARGETS, matrix_cell, matrix_markdown};
+pub use report::{CategoryReport, Check};
 pub use restore::{RestoreOptions, RestoreSummary, restore};

@@ -2,6 +2,10 @@
 //! the vault into the target device's [`Restorer`]. One item's problem (a damaged chunk, a file already on
 //! the target, a name the target refuses) is reported and the rest goes on; a target that disappears stops
 //! the restore.
+//!
+//! Before writing, the restore plans what will transfer, be converted or stay behind (`fidelity.rs`) and counts
+//! what a phone holds; on the way, items the plan converts are converted (`convert.rs`); afterwards it counts
+//! the phone again, so the report (`report.rs`) can show any difference.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -11,9 +15,12 @@ use serde::Serialize;
 
 use crate::data::{Category, CategorySet};
 use crate::device::{CategorySummary, Device, DeviceError, DeviceKind, RestoreCount, RestorePolicy};
+use crate::t;
 use crate::vault::{Node, Snapshot, Vault};
 
-use super::{Cancel, EngineError, Meter, Phase, Progress};
+use super::convert::{Converted, Converter};
+use super::fidelity::{CategoryPlan, plan};
+use super::{Cancel, EngineError, Meter, Phase, Progress, SnapshotItems};
 
 /// What to restore and how.
 #[derive(Debug, Clone, Default)]
@@ -42,8 +49,14 @@ pub struct RestoreSummary {
     pub categories: BTreeMap<Category, RestoreCount>,
     /// Items not restored, with reasons.
     pub failures: Vec<RestoreFailure>,
-    /// Bytes written.
+    /// Bytes of the items written (an item already on the target counts nothing).
     pub bytes: u64,
+    /// The fidelity plan of the chosen categories, made before anything was written.
+    pub plan: Vec<CategoryPlan>,
+    /// Items converted on the way (HEIC photos to JPEG), per category.
+    pub converted: BTreeMap<Category, u64>,
+    /// What the target held before the restore, per chosen category (phones only, as `after`).
+    pub before: Vec<CategorySummary>,
     /// What the target holds afterwards, per restored category (phones only: counting a folder would mean
     /// counting everything else in it too), so a difference from what was sent can be reported.
     pub after: Vec<CategorySummary>,
@@ -119,22 +132,66 @@ pub fn restore(
         total.1 += node.entry.size;
     }
     meter.category_totals(totals.into_iter().map(|(category, (items, bytes))| (category, items, bytes)));
+
+    let mut summary = RestoreSummary::default();
+    let chosen: CategorySet = match &options.categories {
+        Some(categories) => categories.iter().filter(|c| snapshot.categories.contains(*c)).collect(),
+        None => snapshot.categories.clone(),
+    };
+    match SnapshotItems::load(vault, &index, snapshot)
+        .and_then(|items| plan(&items, &snapshot.device, target.identity(), &chosen))
+    {
+        Ok(plan) => summary.plan = plan,
+        Err(e) => meter.notice(snapshot.id.short(), t!("restore-no-plan", reason = e.to_string())),
+    }
+    let counts_target = target.identity().kind != DeviceKind::Folder;
+    if counts_target {
+        let restoring: CategorySet = nodes.iter().map(|n| n.entry.category).collect();
+        match target.survey(&restoring, cancel) {
+            Ok(before) => summary.before = before,
+            Err(DeviceError::Cancelled) => return Err(EngineError::Cancelled),
+            Err(e) => meter
+                .notice(target.identity().name.clone(), t!("restore-not-counted", reason = e.to_string())),
+        }
+    }
+    let converter = Converter::new(target.identity(), &nodes);
     meter.phase(Phase::Transferring);
 
     let mut restorer = target.restorer(options.policy)?;
-    let mut summary = RestoreSummary::default();
     for node in &nodes {
         if cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
         meter.category(Some(node.entry.category));
         let mut content = blobs.content(&node.chunks);
-        let result = restorer.restore(&node.entry, &mut content);
+        let mut converted = false;
+        let mut note = None;
+        let result = if converter.wants(&node.entry) {
+            match converter.convert(&node.entry, &mut content) {
+                Ok(Converted::Replaced { entry, bytes }) => {
+                    converted = true;
+                    restorer.restore(&entry, &mut bytes.as_slice())
+                }
+                Ok(Converted::Original { bytes, note: why }) => {
+                    note = Some(why);
+                    restorer.restore(&node.entry, &mut bytes.as_slice())
+                }
+                Err(e) => Err(DeviceError::io("read", node.entry.path.as_str(), e)),
+            }
+        } else {
+            restorer.restore(&node.entry, &mut content)
+        };
         let counts = summary.categories.entry(node.entry.category).or_default();
+        counts.notes.extend(note);
         match result {
             Ok(count) => {
-                summary.bytes += node.entry.size;
+                if count.restored > 0 {
+                    summary.bytes += node.entry.size;
+                }
                 counts.add(count);
+                if converted {
+                    *summary.converted.entry(node.entry.category).or_default() += 1;
+                }
             }
             Err(DeviceError::Disconnected { device }) => {
                 return Err(EngineError::Device(DeviceError::Disconnected { device }));
@@ -158,12 +215,12 @@ pub fn restore(
     if finished != RestoreCount::default() {
         summary.categories.entry(Category::Files).or_default().add(finished);
     }
-    if target.identity().kind != DeviceKind::Folder {
+    if counts_target {
         let restored: CategorySet = summary.categories.keys().copied().collect();
         match target.survey(&restored, cancel) {
             Ok(after) => summary.after = after,
             Err(e) => meter
-                .notice(target.identity().name.clone(), format!("could not count what it holds now: {e}")),
+                .notice(target.identity().name.clone(), t!("restore-not-counted", reason = e.to_string())),
         }
     }
     meter.flush();

@@ -24,6 +24,7 @@ pub use content::{ContentRow, parse_rows};
 pub use device::{AndroidDevice, AndroidOptions, PhoneInfo};
 pub use error::AdbError;
 pub use key::{AdbKey, default_key_path};
+pub use restore::SETTINGS_ALLOWED;
 pub use server::{AdbServer, DEFAULT_PORT as DEFAULT_SERVER_PORT, ServerDevice, parse_devices};
 pub use shell::{ShellOutput, ShellReader, quote};
 pub use sync::{RemoteEntry, RemoteStat, SyncReader, SyncSession};

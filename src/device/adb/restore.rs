@@ -424,13 +424,18 @@ impl<'a> AndroidRestorer<'a> {
     }
 
     /// The phone's conversation for an MMS, so it shows up with its SMS: Android's own lookup
-    /// (`content://mms-sms/threadID?recipient=...`, which creates the thread when needed), else the thread of an
-    /// SMS with the same address. `None` leaves it to the phone.
+    /// (`content://mms-sms/threadID?recipient=...`, one `recipient` per participant, which creates the thread
+    /// when needed), else, for a conversation with one person, the thread of an SMS with the same address.
+    /// `None` leaves it to the phone.
     fn thread_for(&self, message: &Message) -> Result<Option<i64>, DeviceError> {
         let Some(address) = message.conversation.first() else { return Ok(None) };
         let connection = self.device.connection();
-        let lookup =
-            format!("content://mms-sms/threadID?recipient={}", address.replace(['&', '#', '?', ' '], ""));
+        let recipients: Vec<String> = message
+            .conversation
+            .iter()
+            .map(|a| format!("recipient={}", a.replace(['&', '#', '?', ' '], "")))
+            .collect();
+        let lookup = format!("content://mms-sms/threadID?{}", recipients.join("&"));
         let words = ["content", "query", "--uri", lookup.as_str()];
         if let Ok(output) = connection.shell(&command_line(&words))
             && output.error_text().is_empty()
@@ -440,6 +445,11 @@ impl<'a> AndroidRestorer<'a> {
                 .find_map(|l| l.split("_id=").nth(1).and_then(|v| v.trim().parse::<i64>().ok()))
         {
             return Ok(Some(id));
+        }
+        // A group's thread is not the thread of its first member's SMS (the regression: an iMessage group chat
+        // landed in a one-to-one conversation).
+        if message.conversation.len() > 1 {
+            return Ok(None);
         }
         let filter = format!("address='{}'", address.replace('\'', "''"));
         match connection.query("content://sms", &["thread_id"], Some(&filter)) {

@@ -110,6 +110,16 @@ impl Context<'_> {
             addresses.extend(conversation.iter().map(|a| address_with(a.clone(), AddressRole::To)));
         } else if let Some(sender) = &sender {
             addresses.push(address_with(sender.clone(), AddressRole::From));
+            // A group message went to the others too: as an MMS, it names them as recipients, so the phone it is
+            // restored to files it in the group's conversation, not in one with the sender alone.
+            if group {
+                addresses.extend(
+                    conversation
+                        .iter()
+                        .filter(|a| *a != sender)
+                        .map(|a| address_with(a.clone(), AddressRole::To)),
+                );
+            }
         }
 
         extra.extend(row.non_empty("guid").map(|guid| ("guid".to_string(), guid)));
