@@ -1,7 +1,7 @@
 //! Thumbnails for the photo grid: a small pool of named worker threads decodes them off the UI thread, from
-//! the disk cache when it can, else from the vault (the JPEG thumbnail embedded in the EXIF first — it costs
-//! no decoding of the full picture and is how HEIC files get a preview at all — then a downscale of the
-//! picture itself).
+//! the disk cache when it can, else from the vault: the JPEG thumbnail embedded in the EXIF first (it costs
+//! no decoding of the full picture), an HEIC file's own preview image, else the picture itself decoded at a
+//! reduced scale.
 //!
 //! The disk cache is keyed by the item's content chunk ids. Chunk ids are keyed hashes that only mean
 //! something inside one vault, so the cache can never show one vault's pictures for another's, and no file
@@ -52,7 +52,7 @@ pub struct Request {
 pub enum Outcome {
     /// The thumbnail.
     Image(Handle),
-    /// The item has no picture Lifeboat can show (a video, a HEIC without an embedded thumbnail, damage).
+    /// The item has no picture Lifeboat can show (a video, a HEIC without a preview image, damage).
     NoPreview,
     /// It was no longer wanted when its turn came.
     Skipped,
@@ -176,7 +176,7 @@ fn make(
             }
             // A HEIF file's EXIF may sit past its first chunk: look again in the whole file.
             let orientation = if rest.is_empty() { exif.orientation } else { exif_of(&bytes).orientation };
-            downscaled(&bytes).map(|picture| square(orient(picture, orientation)))
+            downscaled(&bytes).map(|picture| square(orient(picture, upright_as(&bytes, orientation))))
         }
     };
     match thumbnail {
@@ -189,10 +189,16 @@ fn make(
 pub fn thumbnail_of(bytes: &[u8]) -> Option<image::DynamicImage> {
     let exif = exif_of(bytes);
     let picture = match exif.embedded {
-        Some(picture) => picture,
+        Some(picture) => return Some(square(orient(picture, exif.orientation))),
         None => downscaled(bytes)?,
     };
-    Some(square(orient(picture, exif.orientation)))
+    Some(square(orient(picture, upright_as(bytes, exif.orientation))))
+}
+
+/// The EXIF orientation to apply to a decoded picture: none for HEIF, whose decoder has already applied the
+/// file's own rotation and mirroring (the EXIF tag repeats them for viewers of the original).
+fn upright_as(bytes: &[u8], orientation: u32) -> u32 {
+    if crate::data::heic::looks_like_heic(bytes) { 1 } else { orientation }
 }
 
 /// What a picture's EXIF block offers a thumbnail maker.
@@ -247,6 +253,9 @@ fn downscaled(bytes: &[u8]) -> Option<image::DynamicImage> {
                 return picture;
             }
         }
+    }
+    if crate::data::heic::looks_like_heic(bytes) {
+        return crate::data::heic::heic_preview(bytes).map(image::DynamicImage::ImageRgba8);
     }
     Some(image::load_from_memory(bytes).ok()?.thumbnail(THUMB_SIZE * 2, THUMB_SIZE * 2))
 }
@@ -336,6 +345,24 @@ mod tests {
         let thumbnail = thumbnail_of(&jpeg).unwrap();
         assert_eq!((thumbnail.width(), thumbnail.height()), (THUMB_SIZE, THUMB_SIZE));
         assert!(thumbnail_of(b"not a picture").is_none());
+    }
+
+    #[cfg(feature = "heic")]
+    #[test]
+    fn heic_photos_show_their_preview_image() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peer-data/photos/heic");
+        // One with a preview item (iPhone 13 Pro Max), one without (decoded whole).
+        for name in ["iphone_13_pro_max.HEIC", "samplefilehub.heif"] {
+            let Ok(bytes) = std::fs::read(dir.join(name)) else {
+                eprintln!("peer-data is not here: skipped");
+                return;
+            };
+            let thumbnail = thumbnail_of(&bytes).expect("an HEIC photo gets a thumbnail");
+            assert!(thumbnail.width() == thumbnail.height() && thumbnail.width() > 100, "{name}");
+            // A real picture, not a blank: its pixels differ.
+            let rgb = thumbnail.to_rgb8();
+            assert!(rgb.pixels().any(|p| p != rgb.get_pixel(0, 0)), "{name}");
+        }
         assert_ne!(key_of(&[Id([1; 32])]), key_of(&[Id([2; 32])]));
     }
 }
