@@ -92,6 +92,9 @@ fn create_vault_back_up_the_demo_phone_browse_and_restore() {
     ui.click("Next");
     ui.click("Next");
     assert!(ui.shows("This will be restored"));
+    // Nothing is written before the fidelity report is on screen: a folder keeps everything as files.
+    ui.until("the fidelity report", WAIT, |app| app.restore.as_ref().is_some_and(|w| w.can_start()));
+    assert!(ui.shows("Everything transfers as it is."));
     ui.click("Restore now");
     ui.until("the restore's end", WAIT, |app| app.restore.as_ref().is_some_and(|w| w.result.is_some()));
     let result = ui.app.restore.as_ref().unwrap().result.clone().unwrap().expect("the restore succeeds");
