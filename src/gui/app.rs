@@ -717,3 +717,7 @@ fn forget_stale_demo_phones() -> Task<Message> {
         },
     )
 }
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;
