@@ -75,6 +75,9 @@ shot backup-done backup light 20
 shot settings settings light
 shot empty devices light 4 "$NOBODY"
 LIFEBOAT_PASSWORD= shot unlock unlock light 4 "$NOBODY"
+# "Try the demo phone" as a person presses it: the app starts its own virtual phone (state in its own folder,
+# so it does not share one with the phone above) and its watcher finds it.
+LIFEBOAT_DEMO_DIR="$WORK/demo-app" shot demo demo light 10 "$NOBODY"
 
 if [ "${MEASURE:-}" = 1 ]; then
     # 10,000 distinct 640×480 photos: one picture with a different JPEG comment each (same pixels, new bytes).

@@ -6,7 +6,7 @@ use iced::{Alignment, Element, Fill, Length};
 
 use super::{BackupError, BackupRun, Devices, Message, REMINDER_SECS};
 use crate::data::Category;
-use crate::device::DeviceKind;
+use crate::device::{CategorySummary, DeviceKind};
 use crate::engine::Phase;
 use crate::gui::clock;
 use crate::gui::demo::Role;
@@ -130,9 +130,16 @@ impl Devices {
                 container(text(state_hint(device.state)).size(size::BODY)).padding(8).style(theme::warning_box),
             );
         }
+        let surveyed = self
+            .survey
+            .as_ref()
+            .filter(|s| s.device == key)
+            .and_then(|s| s.result.as_ref())
+            .and_then(|r| r.as_ref().ok())
+            .map(Vec::as_slice);
         let body: Element<'_, Message> = match &self.run {
             Some(run) if run.device == key && run.result.is_none() => running(run),
-            Some(run) if run.device == key => summary(run),
+            Some(run) if run.device == key => summary(run, surveyed),
             _ if device.is_ready() => self.categories(),
             _ => widget::muted(""),
         };
@@ -160,6 +167,8 @@ impl Devices {
                 (_, Some(found)) if found.unavailable.is_some() => {
                     found.unavailable.clone().unwrap_or_default()
                 }
+                // Records (contacts, messages...) have no size until they are written down: counts only.
+                (_, Some(found)) if found.bytes == 0 => t!("gui-items", count = found.items),
                 (_, Some(found)) => {
                     format!("{} · {}", t!("gui-items", count = found.items), crate::text::bytes(found.bytes))
                 }
@@ -301,7 +310,7 @@ fn device_card(device: &DeviceInfo, selected: bool, role: Option<Role>, twin: bo
 
 /// A backup whose device went: its name, that it is gone, and how the backup ended.
 fn orphan(run: &BackupRun) -> Element<'_, Message> {
-    let body = if run.result.is_none() { running(run) } else { summary(run) };
+    let body = if run.result.is_none() { running(run) } else { summary(run, None) };
     column![
         row![
             icon::accent(Icon::Phone, 44.0),
@@ -368,7 +377,10 @@ fn running(run: &BackupRun) -> Element<'_, Message> {
         .into()
 }
 
-fn summary(run: &BackupRun) -> Element<'_, Message> {
+/// How a backup ended. `surveyed` is what the device reported it holds: a phone's contacts or messages are
+/// stored as one document per category, so the person is told the number of records the phone counted
+/// rather than "1 item".
+fn summary<'a>(run: &'a BackupRun, surveyed: Option<&'a [CategorySummary]>) -> Element<'a, Message> {
     let mut content = Column::new().spacing(10);
     match &run.result {
         Some(Ok(summary)) => {
@@ -389,13 +401,18 @@ fn summary(run: &BackupRun) -> Element<'_, Message> {
                 new = crate::text::bytes(summary.new_bytes)
             )));
             for (category, totals) in &snapshot.totals {
+                let records = !matches!(category, Category::Photos | Category::Files);
+                let items = surveyed
+                    .filter(|_| records)
+                    .and_then(|list| list.iter().find(|c| c.category == *category && c.unavailable.is_none()))
+                    .map_or(totals.items, |c| c.items);
                 content = content.push(
                     row![
                         icon(widget::category_icon(*category), 16.0, false),
                         text(format!(
                             "{}: {} · {}",
                             widget::category_name(*category),
-                            t!("gui-items", count = totals.items),
+                            t!("gui-items", count = items),
                             crate::text::bytes(totals.bytes)
                         ))
                         .size(size::BODY)

@@ -8,6 +8,7 @@ use iced::{Alignment, Element, Fill, Length};
 use super::{Message, Target, Wizard};
 use crate::data::Category;
 use crate::engine::{CategoryPlan, RestoreSummary};
+use crate::gui::devices::Source;
 use crate::gui::screen::backups::snapshot_line;
 use crate::gui::theme::{self, BOLD, size};
 use crate::gui::widget::{self, Icon, icon};
@@ -40,15 +41,12 @@ fn plain(theme: &iced::Theme) -> text::Style {
     text::Style { color: Some(theme.palette().text) }
 }
 
-fn header<'a>(columns: [String; 3]) -> Element<'a, Message> {
-    let [a, b, c] = columns;
-    row![
-        container(widget::muted(t!("gui-col-category"))).width(Length::Fixed(NAME)),
-        container(widget::muted(a)).width(Length::Fixed(NUMBER)),
-        container(widget::muted(b)).width(Length::Fixed(NUMBER)),
-        container(widget::muted(c)).width(Length::Fixed(NUMBER)),
-    ]
-    .into()
+fn header<'a>(columns: Vec<String>) -> Element<'a, Message> {
+    let mut line = row![container(widget::muted(t!("gui-col-category"))).width(Length::Fixed(NAME))];
+    for label in columns {
+        line = line.push(container(widget::muted(label)).width(Length::Fixed(NUMBER)));
+    }
+    line.into()
 }
 
 impl Wizard {
@@ -61,6 +59,16 @@ impl Wizard {
         }
     }
 
+    /// The target as the summary names it: a phone with its serial (two phones of one model look alike).
+    fn target_line(&self) -> String {
+        match &self.target {
+            Some(Target::Device(device)) if matches!(device.source, Source::Phone(_)) => {
+                format!("{} ({})", device.identity.name, device.identity.serial)
+            }
+            _ => self.target_name(),
+        }
+    }
+
     /// The summary step: what, from where, into where, and the fidelity report.
     pub(super) fn summary(&self) -> Element<'_, Message> {
         let Some(snapshot) = &self.snapshot else { return widget::muted("") };
@@ -68,7 +76,7 @@ impl Wizard {
         let mut list = column![
             widget::heading(t!("gui-restore-will")),
             text(t!("gui-restore-from", snapshot = snapshot_line(snapshot))).size(size::BODY),
-            text(t!("gui-restore-into", target = target.clone())).size(size::BODY),
+            text(t!("gui-restore-into", target = self.target_line())).size(size::BODY),
             widget::gap(6.0),
         ]
         .spacing(8);
@@ -149,7 +157,7 @@ impl Wizard {
 fn fidelity<'a>(plans: &[CategoryPlan]) -> Element<'a, Message> {
     let mut table = column![
         text(t!("gui-fidelity-title")).font(BOLD),
-        header([t!("gui-fidelity-as-is"), t!("gui-fidelity-converted"), t!("gui-fidelity-impossible")]),
+        header(vec![t!("gui-fidelity-as-is"), t!("gui-fidelity-converted"), t!("gui-fidelity-impossible")]),
     ]
     .spacing(8);
     for plan in plans {
@@ -177,8 +185,14 @@ fn fidelity<'a>(plans: &[CategoryPlan]) -> Element<'a, Message> {
     column![table, note].spacing(14).width(Fill).into()
 }
 
-/// What the restore did, per category, and what the target holds afterwards.
+/// What the restore did, per category, and (for a phone, counted afterwards) what it holds now, with any
+/// category that holds fewer than were sent pointed out under the table.
 fn result<'a>(summary: &RestoreSummary, target: &str) -> Element<'a, Message> {
+    let counted = !summary.after.is_empty();
+    let mut columns = vec![t!("gui-restored"), t!("gui-already-there"), t!("gui-refused")];
+    if counted {
+        columns.push(t!("gui-now-on"));
+    }
     let mut content = column![
         row![
             icon::accent(Icon::Check, 24.0),
@@ -190,19 +204,22 @@ fn result<'a>(summary: &RestoreSummary, target: &str) -> Element<'a, Message> {
         ]
         .spacing(10)
         .align_y(Alignment::Center),
-        header([t!("gui-restored"), t!("gui-already-there"), t!("gui-refused")]),
+        header(columns),
     ]
     .spacing(8);
     for (category, count) in &summary.categories {
-        content = content.push(
-            row![
-                category_cell(*category),
-                number(count.restored, plain),
-                number(count.already_present, plain),
-                number(count.refused, theme::danger_text),
-            ]
-            .align_y(Alignment::Center),
-        );
+        let mut line = row![
+            category_cell(*category),
+            number(count.restored, plain),
+            number(count.already_present, plain),
+            number(count.refused, theme::danger_text),
+        ]
+        .align_y(Alignment::Center);
+        if let Some(held) = summary.after.iter().find(|c| c.category == *category) {
+            let short = held.items < count.restored + count.already_present;
+            line = line.push(number(held.items, if short { theme::warning_text } else { plain }));
+        }
+        content = content.push(line);
         for note in count.notes.iter().take(5) {
             content = content.push(
                 container(text(note.clone()).size(size::SMALL).style(theme::muted))
@@ -210,17 +227,17 @@ fn result<'a>(summary: &RestoreSummary, target: &str) -> Element<'a, Message> {
             );
         }
     }
-    if !summary.after.is_empty() {
-        content = content.push(widget::gap(6.0)).push(text(t!("gui-after-title", target = target)).font(BOLD));
-        for line in after_lines(summary) {
-            let (sentence, short) = line;
-            let sentence = text(sentence).size(size::BODY);
-            content = content.push(if short {
-                container(sentence).padding(8).style(theme::warning_box)
-            } else {
-                container(sentence)
-            });
-        }
+    let differences: Vec<String> =
+        after_lines(summary).into_iter().filter(|(_, short)| *short).map(|(sentence, _)| sentence).collect();
+    if counted && differences.is_empty() {
+        content = content.push(
+            container(text(t!("gui-after-all-there", target = target)).size(size::BODY))
+                .padding(10)
+                .style(theme::note),
+        );
+    }
+    for sentence in differences {
+        content = content.push(container(text(sentence).size(size::BODY)).padding(10).style(theme::warning_box));
     }
     for failure in summary.failures.iter().take(20) {
         content = content.push(
