@@ -9,8 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v Xvfb >/dev/null || ! command -v import >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq xvfb imagemagick >/dev/null
+# An emoji font too, as every desktop has: conversations are full of them.
+if ! command -v Xvfb >/dev/null || ! command -v import >/dev/null || ! fc-list | grep -qi emoji; then
+    apt-get update -qq && apt-get install -y -qq xvfb imagemagick fonts-noto-color-emoji >/dev/null
 fi
 cargo build --quiet
 BIN="$PWD/target/debug/lifeboat"

@@ -243,6 +243,7 @@ gui-back-up-now = Jetzt sichern
 gui-backup-done = Sicherung abgeschlossen
 gui-backup-failed = Die Sicherung wurde nicht abgeschlossen
 gui-backup-stored = { $items } Elemente, { $size }, in { $duration }.
+gui-under-a-second = weniger als einer Sekunde
 gui-backup-incremental = { $unchanged } unverändert seit der letzten Sicherung, { $read } gelesen, { $new } neu.
 gui-unavailable = { $category } konnte nicht gesichert werden: { $reason }
 

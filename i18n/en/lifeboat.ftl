@@ -243,6 +243,7 @@ gui-back-up-now = Back Up Now
 gui-backup-done = Backup finished
 gui-backup-failed = The backup did not finish
 gui-backup-stored = { $items } items, { $size }, in { $duration }.
+gui-under-a-second = under a second
 gui-backup-incremental = { $unchanged } unchanged since the last backup, { $read } read, { $new } new.
 gui-unavailable = { $category } could not be backed up: { $reason }
 

@@ -385,14 +385,34 @@ fn summary<'a>(run: &'a BackupRun, surveyed: Option<&'a [CategorySummary]>) -> E
     match &run.result {
         Some(Ok(summary)) => {
             let snapshot = &summary.snapshot;
+            // Per category: the records the phone counted (see above) or the files stored.
+            let per: Vec<(Category, u64, u64)> = snapshot
+                .totals
+                .iter()
+                .map(|(category, totals)| {
+                    let records = !matches!(category, Category::Photos | Category::Files);
+                    let items = surveyed
+                        .filter(|_| records)
+                        .and_then(|list| {
+                            list.iter().find(|c| c.category == *category && c.unavailable.is_none())
+                        })
+                        .map_or(totals.items, |c| c.items);
+                    (*category, items, totals.bytes)
+                })
+                .collect();
             content = content.push(
                 row![icon::accent(Icon::Check, 24.0), widget::heading(t!("gui-backup-done"))].spacing(10),
             );
+            let took = if summary.duration < std::time::Duration::from_secs(1) {
+                t!("gui-under-a-second")
+            } else {
+                crate::text::duration(summary.duration)
+            };
             content = content.push(text(t!(
                 "gui-backup-stored",
-                items = snapshot.items(),
+                items = per.iter().map(|(_, items, _)| items).sum::<u64>(),
                 size = crate::text::bytes(snapshot.size()),
-                duration = crate::text::duration(summary.duration)
+                duration = took
             )));
             content = content.push(widget::muted(t!(
                 "gui-backup-incremental",
@@ -400,20 +420,15 @@ fn summary<'a>(run: &'a BackupRun, surveyed: Option<&'a [CategorySummary]>) -> E
                 read = summary.items_read,
                 new = crate::text::bytes(summary.new_bytes)
             )));
-            for (category, totals) in &snapshot.totals {
-                let records = !matches!(category, Category::Photos | Category::Files);
-                let items = surveyed
-                    .filter(|_| records)
-                    .and_then(|list| list.iter().find(|c| c.category == *category && c.unavailable.is_none()))
-                    .map_or(totals.items, |c| c.items);
+            for (category, items, bytes) in per {
                 content = content.push(
                     row![
-                        icon(widget::category_icon(*category), 16.0, false),
+                        icon(widget::category_icon(category), 16.0, false),
                         text(format!(
                             "{}: {} · {}",
-                            widget::category_name(*category),
+                            widget::category_name(category),
                             t!("gui-items", count = items),
-                            crate::text::bytes(totals.bytes)
+                            crate::text::bytes(bytes)
                         ))
                         .size(size::BODY)
                     ]
