@@ -80,6 +80,37 @@ LIFEBOAT_PASSWORD= shot unlock unlock light 4 "$NOBODY"
 # so it does not share one with the phone above) and its watcher finds it.
 LIFEBOAT_DEMO_DIR="$WORK/demo-app" shot demo demo light 10 "$NOBODY"
 
+# A phone pulled out during its backup: a third virtual phone with a long video, killed while it is copied.
+UNPLUG="$WORK/config-unplug"
+mkdir -p "$UNPLUG"
+"$BIN" sim android --state "$WORK/unplug" --listen 127.0.0.1:45557 --serial LB-VIRT-0003 >"$WORK/sim-45557.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q . "$WORK/sim-45557.log" && break; sleep 0.1; done
+kill "$pid"; wait "$pid" 2>/dev/null || true
+head -c 400M /dev/urandom >"$WORK/unplug/fs/storage/emulated/0/Movies/long-video.mp4"
+: >"$WORK/sim-45557.log"
+"$BIN" sim android --state "$WORK/unplug" --listen 127.0.0.1:45557 >"$WORK/sim-45557.log" 2>&1 &
+phone=$!
+PIDS+=("$phone")
+for _ in $(seq 100); do grep -q . "$WORK/sim-45557.log" && break; sleep 0.1; done
+LIFEBOAT_CONFIG_DIR="$UNPLUG" "$BIN" connect 127.0.0.1:45557 >/dev/null
+printf '{"vault": "%s", "folders": [], "theme": "light", "language": "%s"}\n' \
+    "$WORK/demo/vault" "$LIFEBOAT_LANG" >"$UNPLUG/app.json"
+before=$(du -sb "$WORK/demo/vault" | cut -f1)
+LIFEBOAT_CONFIG_DIR="$UNPLUG" LIFEBOAT_START=backup "$BIN" 2>>"$WORK/app.log" &
+app=$!
+# Pulled as soon as the video is being copied (the vault has grown by 40 MB): a backup copies it in seconds.
+for _ in $(seq 1200); do
+    [ $(($(du -sb "$WORK/demo/vault" | cut -f1) - before)) -gt 40000000 ] && break
+    sleep 0.05
+done
+kill -9 "$phone"
+sleep 3
+import -window root "$OUT/unplugged.png"
+kill "$app"
+wait "$app" 2>/dev/null || true
+echo "$OUT/unplugged.png"
+
 if [ "${MEASURE:-}" = 1 ]; then
     # 10,000 distinct 640×480 photos: one picture with a different JPEG comment each (same pixels, new bytes).
     python3 - "$WORK/big/DCIM/Camera" <<'EOF'

@@ -10,10 +10,10 @@ use gui_common::{Driver, isolate};
 use iced::Size;
 use iced_test::selector::id;
 use lifeboat::gui::config::Config;
-use lifeboat::gui::screen::password::Mode;
 use lifeboat::gui::devices::{DeviceEvent, DeviceInfo};
 use lifeboat::gui::screen::browse::{self, photos};
 use lifeboat::gui::screen::devices as devices_screen;
+use lifeboat::gui::screen::password::Mode;
 use lifeboat::gui::screen::restore;
 use lifeboat::gui::{App, Message, Page};
 

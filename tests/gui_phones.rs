@@ -26,11 +26,11 @@ use lifeboat::device::sim::android::{self, AndroidSimOptions, Profile};
 use lifeboat::device::{CategorySummary, Device};
 use lifeboat::engine::{Cancel, Reason, Silent};
 use lifeboat::gui::config::Config;
-use lifeboat::gui::screen::password::Mode;
 use lifeboat::gui::demo::{Role, VirtualPhone};
 use lifeboat::gui::devices::{self, DeviceEvent, PHONE_WATCH_INTERVAL};
 use lifeboat::gui::screen::browse::messages::thread_name;
 use lifeboat::gui::screen::devices::BackupError;
+use lifeboat::gui::screen::password::Mode;
 use lifeboat::gui::screen::restore::Step;
 use lifeboat::gui::{App, Page};
 use lifeboat::vault::{KdfParams, Vault, VerifyOptions};
@@ -97,7 +97,10 @@ fn back_up_the_demo_phone_browse_it_and_restore_onto_an_empty_phone() {
     let summary = run.result.clone().unwrap().expect("the backup of the demo phone succeeds");
     assert!(summary.snapshot.complete);
     for category in [Category::Photos, Category::Contacts, Category::Messages, Category::Calls] {
-        assert!(summary.snapshot.totals.get(&category).is_some_and(|t| t.items > 0), "{category:?} is backed up");
+        assert!(
+            summary.snapshot.totals.get(&category).is_some_and(|t| t.items > 0),
+            "{category:?} is backed up"
+        );
     }
     assert!(ui.shows("Backup finished"));
     ui.until("the snapshot list", WAIT, |app| app.snapshots.len() == 1);
@@ -136,7 +139,11 @@ fn back_up_the_demo_phone_browse_it_and_restore_onto_an_empty_phone() {
     let wizard = ui.app.restore.as_ref().unwrap();
     let plans = wizard.plan.clone().unwrap().1.unwrap().expect("the report is made");
     let contacts = plans.iter().find(|p| p.category == Category::Contacts).expect("contacts are planned");
-    assert_eq!((contacts.converted, contacts.impossible), (0, 0), "Android to Android keeps contacts as they are");
+    assert_eq!(
+        (contacts.converted, contacts.impossible),
+        (0, 0),
+        "Android to Android keeps contacts as they are"
+    );
     assert_eq!(contacts.as_is, loaded.contacts.len() as u64);
     let apps = plans.iter().find(|p| p.category == Category::Apps).expect("apps are planned");
     assert!(apps.impossible > 0 && apps.reasons.contains(&Reason::AppsReinstall));
@@ -230,7 +237,9 @@ fn a_phone_that_goes_during_its_backup_ends_it_with_a_clear_message() {
     ui.click("Back Up Now");
     ui.until("the copying", WAIT, |app| {
         app.devices.run.as_ref().and_then(|r| r.status.as_ref()).is_some_and(|s| {
-            s.phase == lifeboat::engine::Phase::Transferring && s.bytes_done > 0 && s.bytes_done < s.bytes_total
+            s.phase == lifeboat::engine::Phase::Transferring
+                && s.bytes_done > 0
+                && s.bytes_done < s.bytes_total
         })
     });
 
@@ -254,10 +263,17 @@ fn a_phone_that_goes_during_its_backup_ends_it_with_a_clear_message() {
     let vault = Vault::open(&vault_path, password).unwrap();
     let listing = vault.snapshots().unwrap();
     assert!(listing.damaged.is_empty(), "{:?}", listing.damaged);
-    assert!(listing.snapshots.iter().all(|s| !s.complete), "an interrupted backup is never shown as complete");
+    assert!(
+        listing.snapshots.iter().all(|s| !s.complete),
+        "an interrupted backup is never shown as complete"
+    );
     assert!(!listing.snapshots.is_empty(), "the checkpoint is kept for the next backup to continue from");
     let report = vault
-        .verify(VerifyOptions { sample_percent: None }, &lifeboat::engine::Meter::new(&Silent), &Cancel::new())
+        .verify(
+            VerifyOptions { sample_percent: None },
+            &lifeboat::engine::Meter::new(&Silent),
+            &Cancel::new(),
+        )
         .unwrap();
     assert!(report.problems.is_empty() && report.damaged_items.is_empty(), "{:?}", report.problems);
 }
@@ -300,13 +316,16 @@ fn a_started_virtual_phone_appears_within_one_watch_interval() {
         };
         drop(phone);
         loop {
-            let (_, event) = receiver.recv_timeout(Duration::from_secs(30)).expect("the phone's end is reported");
+            let (_, event) =
+                receiver.recv_timeout(Duration::from_secs(30)).expect("the phone's end is reported");
             if event == DeviceEvent::Removed(key.clone()) {
                 break;
             }
         }
     }
     for (start, appear) in &figures {
-        println!("virtual phone: started in {start:?}, on the list {appear:?} after its address was remembered");
+        println!(
+            "virtual phone: started in {start:?}, on the list {appear:?} after its address was remembered"
+        );
     }
 }

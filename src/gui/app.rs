@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use iced::keyboard::{self, Key, key::Named};
-use iced::window;
 use iced::widget::{button, column, container, operation, row, text};
+use iced::window;
 use iced::{Alignment, Element, Fill, Length, Subscription, Task, Theme};
 
 use super::config::Config;
@@ -226,9 +226,7 @@ impl App {
                 self.vault_exists = Some(exists);
                 // The dialog opened before the probe answered (a click right after the start) and asks to
                 // unlock a vault that does not exist: it becomes the one that creates it.
-                if !exists
-                    && let Some((dialog, pending)) = self.password.take()
-                {
+                if !exists && let Some((dialog, pending)) = self.password.take() {
                     if dialog.mode == Mode::Unlock(path.clone()) {
                         let (dialog, task) = Dialog::new(Mode::Create(path));
                         self.password = Some((dialog, pending));
@@ -286,7 +284,9 @@ impl App {
                 let (task, event) = wizard.update(message, &self.snapshots, &self.devices.devices);
                 let task = task.map(Message::Restore);
                 match event {
-                    Some(restore::Event::PlanRequested) => Task::batch([task, self.with_vault(Pending::Plan)]),
+                    Some(restore::Event::PlanRequested) => {
+                        Task::batch([task, self.with_vault(Pending::Plan)])
+                    }
                     Some(restore::Event::AddEmptyDemoPhone) => Task::batch([
                         task,
                         self.update(Message::Devices(devices_screen::Message::StartDemo(demo::Role::Empty))),

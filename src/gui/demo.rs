@@ -88,11 +88,9 @@ impl std::fmt::Display for DemoError {
         let sentence = match self {
             DemoError::NoFolder => t!("gui-demo-no-folder"),
             DemoError::Sim(e) => t!("gui-demo-sim-failed", reason = e.to_string()),
-            DemoError::Remember { path, source } => t!(
-                "gui-demo-remember-failed",
-                path = path.display().to_string(),
-                reason = source.to_string()
-            ),
+            DemoError::Remember { path, source } => {
+                t!("gui-demo-remember-failed", path = path.display().to_string(), reason = source.to_string())
+            }
             DemoError::Reset { path, source } => {
                 t!("gui-demo-reset-failed", path = path.display().to_string(), reason = source.to_string())
             }

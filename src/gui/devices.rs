@@ -107,7 +107,13 @@ impl DeviceInfo {
             (Some(free), Some(total)) => Some((total.saturating_sub(free), total)),
             _ => None,
         };
-        Self { identity, source: Source::Phone(phone_id(found)), state: found.state, storage, battery: found.battery }
+        Self {
+            identity,
+            source: Source::Phone(phone_id(found)),
+            state: found.state,
+            storage,
+            battery: found.battery,
+        }
     }
 
     /// Whether a backup or restore can start.
@@ -325,7 +331,8 @@ mod tests {
     #[test]
     fn a_found_phone_is_keyed_like_its_backups_and_reopened_by_its_connection() {
         use crate::device::adb::AdbTarget;
-        let info = DeviceInfo::phone(&found(Some(AdbTarget::Tcp("192.0.2.7:5555".into())), DeviceState::Ready));
+        let info =
+            DeviceInfo::phone(&found(Some(AdbTarget::Tcp("192.0.2.7:5555".into())), DeviceState::Ready));
         // A backup of this phone records the identity AndroidDevice reads: kind android, serial ro.serialno.
         assert_eq!(info.key(), "android:R58M");
         assert_eq!(info.source, Source::Phone("192.0.2.7:5555".into()));
@@ -340,7 +347,8 @@ mod tests {
         assert_eq!(info.network_address(), None);
         assert!(!info.is_ready());
         assert_ne!(state_hint(info.state), state_hint(DeviceState::Ready), "the hint says what to do");
-        let cabled = DeviceInfo::phone(&found(Some(AdbTarget::Usb { serial: "R58M".into() }), DeviceState::Ready));
+        let cabled =
+            DeviceInfo::phone(&found(Some(AdbTarget::Usb { serial: "R58M".into() }), DeviceState::Ready));
         assert_eq!(cabled.source, Source::Phone("usb:R58M".into()));
     }
 }

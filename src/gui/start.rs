@@ -78,12 +78,8 @@ impl App {
         self.start_waiting = (mode == "restore-run").then(|| "restore-start".to_string());
         self.restore = Some(Wizard::new(latest));
         self.page = Page::Restore;
-        let tasks = [
-            restore::Message::DevicePicked(key),
-            restore::Message::Next,
-            restore::Message::Next,
-        ]
-        .map(|message| self.update(Message::Restore(message)));
+        let tasks = [restore::Message::DevicePicked(key), restore::Message::Next, restore::Message::Next]
+            .map(|message| self.update(Message::Restore(message)));
         Task::batch(tasks)
     }
 }

@@ -452,12 +452,12 @@ impl Browse {
                     .spacing(6)
                     .align_y(Alignment::Center),
                 )
-                .padding([6, 12])
+                .padding([6, 10])
                 .style(theme::tab(self.tab == tab))
                 .on_press(Message::TabSelected(tab))
                 .into()
             }))
-            .spacing(4)
+            .spacing(2)
             // Seven categories do not fit a narrow window on one line: the tabs wrap rather than overflow.
             .wrap()
             .vertical_spacing(4);

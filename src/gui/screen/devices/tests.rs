@@ -105,7 +105,10 @@ fn a_phone_that_goes_during_its_backup_stops_it_and_the_summary_says_why() {
 
     let _ = screen.update(Message::DeviceGone(key.clone()), &[]);
     assert!(screen.devices.is_empty() && screen.selected.is_none());
-    assert!(cancel.is_cancelled(), "the engine is told to stop at once rather than wait on a dead connection");
+    assert!(
+        cancel.is_cancelled(),
+        "the engine is told to stop at once rather than wait on a dead connection"
+    );
     let run = screen.orphan_run().expect("the backup of the phone that went is still on show");
     assert!(run.gone && run.result.is_none());
     // The watcher lists the remembered address as unreachable: it does not replace the summary on show.
@@ -116,7 +119,10 @@ fn a_phone_that_goes_during_its_backup_stops_it_and_the_summary_says_why() {
     // The engine answers "cancelled" (or a broken read): the person reads that the phone went.
     let finished = JobEvent::Finished(Ok(Err(BackupError::Failed("cancelled".into()))));
     let (_, event) = screen.update(Message::Backup(7, Box::new(finished)), &[]);
-    assert!(matches!(event, Some(Event::BackupFinished)), "the snapshot list (with the checkpoint) is reloaded");
+    assert!(
+        matches!(event, Some(Event::BackupFinished)),
+        "the snapshot list (with the checkpoint) is reloaded"
+    );
     let run = screen.run.as_ref().unwrap();
     assert!(matches!(run.result, Some(Err(BackupError::Disconnected))), "{:?}", run.result);
     assert!(!screen.busy());

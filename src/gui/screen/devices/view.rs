@@ -24,16 +24,22 @@ impl Devices {
         }
         let mut cards = Column::new().spacing(10);
         for device in &self.devices {
-            let twin = self.devices.iter().any(|d| d.key() != device.key() && d.identity.name == device.identity.name);
+            let twin = self
+                .devices
+                .iter()
+                .any(|d| d.key() != device.key() && d.identity.name == device.identity.name);
             let selected = self.selected.as_deref() == Some(&device.key());
             cards = cards.push(device_card(device, selected, self.role_of(device), twin));
         }
         cards = cards.push(widget::secondary(Icon::Plus, t!("gui-add-folder"), Some(Message::AddFolder)));
-        if self.demo.iter().any(|p| p.role() == Role::Demo) && !self.demo.iter().any(|p| p.role() == Role::Empty) {
+        if self.demo.iter().any(|p| p.role() == Role::Demo)
+            && !self.demo.iter().any(|p| p.role() == Role::Empty)
+        {
             cards = cards.push(self.demo_button(Role::Empty));
         }
         if let Some(e) = &self.error {
-            cards = cards.push(container(text(e.clone()).size(size::BODY)).padding(10).style(theme::error_box));
+            cards =
+                cards.push(container(text(e.clone()).size(size::BODY)).padding(10).style(theme::error_box));
         }
         let left = column![widget::title(t!("gui-nav-devices")), scrollable(cards).height(Fill)]
             .spacing(16)
@@ -127,7 +133,9 @@ impl Devices {
         }
         if !device.is_ready() {
             header = header.push(
-                container(text(state_hint(device.state)).size(size::BODY)).padding(8).style(theme::warning_box),
+                container(text(state_hint(device.state)).size(size::BODY))
+                    .padding(8)
+                    .style(theme::warning_box),
             );
         }
         let surveyed = self
@@ -146,7 +154,8 @@ impl Devices {
         // Folders and remembered network phones can be forgotten; the demo phones stop with the app.
         let forgettable = matches!(device.source, Source::Folder(_))
             || (device.network_address().is_some() && role.is_none());
-        let mut top = row![icon::accent(kind_icon(device.identity.kind), 44.0), header.width(Fill)].spacing(16);
+        let mut top =
+            row![icon::accent(kind_icon(device.identity.kind), 44.0), header.width(Fill)].spacing(16);
         if forgettable {
             top = top.push(widget::link(t!("gui-forget-folder"), Message::Forget(key)));
         }
@@ -300,12 +309,16 @@ fn device_card(device: &DeviceInfo, selected: bool, role: Option<Role>, twin: bo
         lines = lines.push(widget::muted(facts));
     }
     lines = lines.push(state_line(device));
-    button(row![icon(kind_icon(device.identity.kind), 30.0, false), lines].spacing(12).align_y(Alignment::Center))
-        .width(Fill)
-        .padding(14)
-        .style(theme::row_button(selected))
-        .on_press(Message::Select(device.key()))
-        .into()
+    button(
+        row![icon(kind_icon(device.identity.kind), 30.0, false), lines]
+            .spacing(12)
+            .align_y(Alignment::Center),
+    )
+    .width(Fill)
+    .padding(14)
+    .style(theme::row_button(selected))
+    .on_press(Message::Select(device.key()))
+    .into()
 }
 
 /// A backup whose device went: its name, that it is gone, and how the backup ended.

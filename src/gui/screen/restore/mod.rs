@@ -17,9 +17,9 @@ use crate::device::{DeviceIdentity, DeviceKind};
 use crate::engine::{self, Cancel, CategoryPlan, RestoreOptions, RestoreSummary, Status};
 use crate::gui::demo::{DemoPhone, Role};
 use crate::gui::devices::{DeviceInfo, Source};
-use crate::gui::screen::devices::{kind_icon, role_of, role_tag, state_line};
 use crate::gui::jobs::{self, JobEvent, JobId, SharedVault};
 use crate::gui::screen::backups::snapshot_line;
+use crate::gui::screen::devices::{kind_icon, role_of, role_tag, state_line};
 use crate::gui::theme::{self, BOLD, size};
 use crate::gui::widget::{self, Icon};
 use crate::t;
@@ -296,7 +296,8 @@ impl Wizard {
         Task::perform(
             jobs::blocking("lifeboat-fidelity", move || {
                 let index = vault.load_index().map_err(|e| e.to_string())?;
-                let items = engine::SnapshotItems::load(&vault, &index, &snapshot).map_err(|e| e.to_string())?;
+                let items =
+                    engine::SnapshotItems::load(&vault, &index, &snapshot).map_err(|e| e.to_string())?;
                 engine::plan(&items, &snapshot.device, &target, &categories).map_err(|e| e.to_string())
             }),
             move |result| Message::Planned(job, result),
@@ -397,11 +398,13 @@ impl Wizard {
         }
         nav = nav.push(iced::widget::space::horizontal());
         match self.step {
-            Step::Summary => nav = nav.push(widget::primary(
-                Icon::Restore,
-                t!("gui-restore-start"),
-                self.can_start().then_some(Message::Start),
-            )),
+            Step::Summary => {
+                nav = nav.push(widget::primary(
+                    Icon::Restore,
+                    t!("gui-restore-start"),
+                    self.can_start().then_some(Message::Start),
+                ))
+            }
             Step::Run if self.busy() => {}
             Step::Run => nav = nav.push(widget::primary(Icon::Check, t!("gui-done"), Some(Message::Close))),
             _ => {
@@ -598,7 +601,10 @@ mod tests {
     #[test]
     fn a_target_that_holds_fewer_than_were_sent_is_pointed_out() {
         let mut summary = RestoreSummary::default();
-        summary.categories.insert(Category::Contacts, RestoreCount { restored: 18, already_present: 2, ..RestoreCount::default() });
+        summary.categories.insert(
+            Category::Contacts,
+            RestoreCount { restored: 18, already_present: 2, ..RestoreCount::default() },
+        );
         summary.categories.insert(Category::Photos, RestoreCount { restored: 30, ..RestoreCount::default() });
         summary.after = vec![
             CategorySummary { category: Category::Contacts, items: 19, bytes: 0, unavailable: None },
@@ -610,7 +616,6 @@ mod tests {
         assert!(lines[0].0.contains("19") && lines[0].0.contains("20"), "{:?}", lines[0]);
         assert!(!lines[1].1, "all 30 photos are there: {:?}", lines[1]);
     }
-
 
     #[test]
     fn each_step_must_be_filled_in_before_the_next() {

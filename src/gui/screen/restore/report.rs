@@ -237,7 +237,8 @@ fn result<'a>(summary: &RestoreSummary, target: &str) -> Element<'a, Message> {
         );
     }
     for sentence in differences {
-        content = content.push(container(text(sentence).size(size::BODY)).padding(10).style(theme::warning_box));
+        content =
+            content.push(container(text(sentence).size(size::BODY)).padding(10).style(theme::warning_box));
     }
     for failure in summary.failures.iter().take(20) {
         content = content.push(
@@ -258,7 +259,8 @@ pub fn after_lines(summary: &RestoreSummary) -> Vec<(String, bool)> {
             if let Some(reason) = &held.unavailable {
                 return (t!("gui-after-unknown", category = category, reason = reason.clone()), true);
             }
-            let sent = summary.categories.get(&held.category).map(|c| c.restored + c.already_present).unwrap_or(0);
+            let sent =
+                summary.categories.get(&held.category).map(|c| c.restored + c.already_present).unwrap_or(0);
             if held.items < sent {
                 (t!("gui-after-short", category = category, sent = sent, held = held.items), true)
             } else {
