@@ -269,7 +269,7 @@ mod tests {
         let config = dir.path().join("config");
         let phone = VirtualPhone::start_in(Role::Empty, dir.path(), Some(config.clone())).unwrap();
         let address = phone.address().to_string();
-        assert_eq!(Remembered::load(&config).unwrap().tcp, [address.clone()]);
+        assert_eq!(Remembered::load(&config).unwrap().tcp, std::slice::from_ref(&address));
         assert!(phone.state_dir().join("phone.json").is_file());
         drop(phone);
         assert!(Remembered::load(&config).unwrap().tcp.is_empty());

@@ -77,7 +77,7 @@ pub enum Message {
     /// Start (needs the vault: the app calls [`Wizard::start`]).
     Start,
     /// The fidelity report was computed.
-    Planned(JobId, Result<Vec<CategoryPlan>, String>),
+    Planned(JobId, PlanResult),
     /// "Add an empty demo phone" was pressed on the target step.
     AddEmptyDemo,
     /// The running restore reported.
@@ -101,6 +101,9 @@ pub enum Event {
     /// The wizard is done.
     Closed,
 }
+
+/// The fidelity report per category, or why it could not be made.
+pub type PlanResult = Result<Vec<CategoryPlan>, String>;
 
 /// Where to restore to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +130,7 @@ pub struct Wizard {
     /// Replace existing files.
     pub overwrite: bool,
     /// The fidelity report of the summary step: its job, then its result.
-    pub plan: Option<(JobId, Option<Result<Vec<CategoryPlan>, String>>)>,
+    pub plan: Option<(JobId, Option<PlanResult>)>,
     job: Option<(JobId, Cancel)>,
     /// Latest progress.
     pub status: Option<Status>,
