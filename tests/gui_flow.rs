@@ -1,5 +1,6 @@
-//! Clicks through the app's main flow in the headless simulator: create the vault → add the demo phone →
-//! Back Up Now → open the backup → photos and contacts → restore it into a folder.
+//! Clicks through the app's main flow with a folder device in the headless simulator: create the vault → add
+//! a folder (a phone's storage copied to disk) → Back Up Now → open the backup → photos, contacts and
+//! messages → restore it into a folder. The same flow with virtual phones is in `gui_phones.rs`.
 
 mod gui_common;
 
@@ -11,6 +12,8 @@ use iced_test::selector::id;
 use lifeboat::gui::config::Config;
 use lifeboat::gui::devices::{DeviceEvent, DeviceInfo};
 use lifeboat::gui::screen::browse::{self, photos};
+use lifeboat::gui::screen::devices as devices_screen;
+use lifeboat::gui::screen::password::Mode;
 use lifeboat::gui::screen::restore;
 use lifeboat::gui::{App, Message, Page};
 
@@ -26,8 +29,12 @@ fn create_vault_back_up_the_demo_phone_browse_and_restore() {
 
     // No device yet: the empty state explains how to connect a phone and offers the demo.
     assert!(ui.shows("Connect your phone"));
-    ui.click("Try the demo phone");
-    ui.until("the demo phone folder", WAIT, |app| !app.config.folders.is_empty());
+    assert!(ui.shows("Try the demo phone"));
+    // "Add a folder or SD card…": the folder dialog's answer is sent as it would arrive.
+    let phone = dir.path().join("phone");
+    lifeboat::cli::demo::make_phone(&phone).unwrap();
+    ui.send(Message::Devices(devices_screen::Message::FolderPicked(Some(phone))));
+    ui.until("the folder in the settings", WAIT, |app| !app.config.folders.is_empty());
     // The folder watcher would now report the folder; say it as it would.
     let folder = ui.app.config.folders[0].clone();
     ui.send(Message::Device(DeviceEvent::Added(DeviceInfo::folder(&folder).unwrap())));
@@ -35,7 +42,9 @@ fn create_vault_back_up_the_demo_phone_browse_and_restore() {
 
     // Back Up Now needs the vault, which does not exist yet: the dialog creates it, with a confirmation.
     ui.click("Back Up Now");
-    ui.until("the password dialog", WAIT, |app| app.password.is_some());
+    ui.until("the dialog that creates the vault", WAIT, |app| {
+        app.password.as_ref().is_some_and(|(dialog, _)| matches!(dialog.mode, Mode::Create(_)))
+    });
     assert!(ui.shows("Create your vault"));
     ui.interact(|ui| {
         ui.click(id("password"))?;
@@ -83,6 +92,9 @@ fn create_vault_back_up_the_demo_phone_browse_and_restore() {
     ui.click("Next");
     ui.click("Next");
     assert!(ui.shows("This will be restored"));
+    // Nothing is written before the fidelity report is on screen: a folder keeps everything as files.
+    ui.until("the fidelity report", WAIT, |app| app.restore.as_ref().is_some_and(|w| w.can_start()));
+    assert!(ui.shows("Everything transfers as it is."));
     ui.click("Restore now");
     ui.until("the restore's end", WAIT, |app| app.restore.as_ref().is_some_and(|w| w.result.is_some()));
     let result = ui.app.restore.as_ref().unwrap().result.clone().unwrap().expect("the restore succeeds");

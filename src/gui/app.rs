@@ -9,9 +9,11 @@ use std::path::PathBuf;
 
 use iced::keyboard::{self, Key, key::Named};
 use iced::widget::{button, column, container, operation, row, text};
+use iced::window;
 use iced::{Alignment, Element, Fill, Length, Subscription, Task, Theme};
 
 use super::config::Config;
+use super::demo;
 use super::devices::{self, DeviceEvent};
 use super::jobs::{self, JobId, SharedVault};
 use super::screen::backups::{self, Backups};
@@ -22,6 +24,7 @@ use super::screen::restore::{self, Wizard};
 use super::screen::settings;
 use super::theme::{self, BOLD, size};
 use super::widget::{self, Icon, icon};
+use crate::device::discovery::Remembered;
 use crate::t;
 use crate::vault::{Snapshot, Vault};
 
@@ -49,6 +52,8 @@ pub enum Pending {
     Backup,
     /// Verify the vault.
     Verify,
+    /// Compute the restore wizard's fidelity report.
+    Plan,
     /// Run the restore wizard's restore.
     Restore,
     /// Show the backups page.
@@ -88,6 +93,12 @@ pub enum Message {
     Password(password::Message),
     /// The vault opened with `LIFEBOAT_PASSWORD` (or not), with no dialog involved.
     AutoUnlocked(Result<SharedVault, jobs::OpenError>),
+    /// The window's close button: the virtual phones are stopped first.
+    CloseRequested(window::Id),
+    /// The virtual phones are stopped and forgotten; the app can end.
+    Stopped,
+    /// A job that only reports failure (forgetting a phone, tidying up) ended.
+    Done(Result<(), String>),
 }
 
 /// The app.
@@ -115,7 +126,9 @@ pub struct App {
     pub password: Option<(Dialog, Pending)>,
     /// A line for the person (errors that belong to no screen, confirmations).
     pub notice: Option<String>,
-    start: Option<String>,
+    pub(super) start: Option<String>,
+    /// A `LIFEBOAT_START` script that waits for a device, or for the restore's report (see `start.rs`).
+    pub(super) start_waiting: Option<String>,
 }
 
 impl App {
@@ -152,6 +165,7 @@ impl App {
             password: None,
             notice: None,
             start: std::env::var("LIFEBOAT_START").ok(),
+            start_waiting: None,
         };
         let probe = app.probe_vault();
         let auto = match (std::env::var("LIFEBOAT_PASSWORD"), app.config.vault_path()) {
@@ -162,7 +176,12 @@ impl App {
         };
         let unlock =
             if app.start.as_deref() == Some("unlock") { Task::done(Message::Unlock) } else { Task::none() };
-        (app, Task::batch([probe, auto, unlock]))
+        let demo = if app.start.as_deref() == Some("demo") {
+            Task::done(Message::Devices(devices_screen::Message::StartDemo(demo::Role::Demo)))
+        } else {
+            Task::none()
+        };
+        (app, Task::batch([probe, auto, unlock, forget_stale_demo_phones(), demo]))
     }
 
     fn probe_vault(&self) -> Task<Message> {
@@ -184,11 +203,14 @@ impl App {
         theme::theme(self.config.theme)
     }
 
-    /// Every subscription, built here and nowhere else: the device sources and the keyboard.
+    /// Every subscription, built here and nowhere else: the device sources (added folders, and phones
+    /// through the discovery watcher), the keyboard, and the window's close button.
     pub fn subscription(&self) -> Subscription<Message> {
         Subscription::batch([
             devices::watch_folders(self.config.folders.clone()).map(Message::Device),
+            devices::watch_phones().map(Message::Device),
             keyboard::listen().map(Message::Key),
+            window::close_requests().map(Message::CloseRequested),
         ])
     }
 
@@ -198,8 +220,19 @@ impl App {
             Message::Navigate(page) => self.navigate(page),
             Message::Unlock => self.with_vault(Pending::Nothing),
             Message::VaultProbed(path, exists) => {
-                if self.config.vault_path().as_ref() == Some(&path) {
-                    self.vault_exists = Some(exists);
+                if self.config.vault_path().as_ref() != Some(&path) {
+                    return Task::none();
+                }
+                self.vault_exists = Some(exists);
+                // The dialog opened before the probe answered (a click right after the start) and asks to
+                // unlock a vault that does not exist: it becomes the one that creates it.
+                if !exists && let Some((dialog, pending)) = self.password.take() {
+                    if dialog.mode == Mode::Unlock(path.clone()) {
+                        let (dialog, task) = Dialog::new(Mode::Create(path));
+                        self.password = Some((dialog, pending));
+                        return task.map(Message::Password);
+                    }
+                    self.password = Some((dialog, pending));
                 }
                 Task::none()
             }
@@ -251,6 +284,13 @@ impl App {
                 let (task, event) = wizard.update(message, &self.snapshots, &self.devices.devices);
                 let task = task.map(Message::Restore);
                 match event {
+                    Some(restore::Event::PlanRequested) => {
+                        Task::batch([task, self.with_vault(Pending::Plan)])
+                    }
+                    Some(restore::Event::AddEmptyDemoPhone) => Task::batch([
+                        task,
+                        self.update(Message::Devices(devices_screen::Message::StartDemo(demo::Role::Empty))),
+                    ]),
                     Some(restore::Event::StartRequested) => {
                         Task::batch([task, self.with_vault(Pending::Restore)])
                     }
@@ -259,7 +299,7 @@ impl App {
                         self.page = Page::Backups;
                         task
                     }
-                    None => task,
+                    None => Task::batch([task, self.advance_start()]),
                 }
             }
             Message::Settings(message) => {
@@ -276,10 +316,33 @@ impl App {
                 log::warn!("LIFEBOAT_PASSWORD did not open the vault: {e:?}");
                 Task::none()
             }
+            Message::CloseRequested(_) => self.close(),
+            Message::Stopped => iced::exit(),
+            Message::Done(Ok(())) => Task::none(),
+            Message::Done(Err(e)) => {
+                self.notice = Some(e);
+                Task::none()
+            }
         }
     }
 
-    fn navigate(&mut self, page: Page) -> Task<Message> {
+    /// Stops the virtual phones (forgetting their addresses, so no unreachable entry is left for the next
+    /// start), then ends the app. Stopping joins their threads, so it happens on a job thread.
+    fn close(&mut self) -> Task<Message> {
+        let phones = self.devices.take_demo_phones();
+        if phones.is_empty() {
+            return iced::exit();
+        }
+        Task::perform(
+            jobs::blocking("lifeboat-stop-phones", move || {
+                drop(phones);
+                Ok(())
+            }),
+            |_: Result<(), String>| Message::Stopped,
+        )
+    }
+
+    pub(super) fn navigate(&mut self, page: Page) -> Task<Message> {
         match page {
             Page::Backups if self.vault.is_none() => {
                 self.page = Page::Backups;
@@ -321,6 +384,10 @@ impl App {
             Pending::Nothing => Task::none(),
             Pending::Backup => self.devices.start_backup(vault).map(Message::Devices),
             Pending::Verify => self.backups.start_verify(vault).map(Message::Backups),
+            Pending::Plan => match self.restore.as_mut() {
+                Some(wizard) => wizard.plan(vault).map(Message::Restore),
+                None => Task::none(),
+            },
             Pending::Restore => match self.restore.as_mut() {
                 Some(wizard) => wizard.start(vault).map(Message::Restore),
                 None => Task::none(),
@@ -392,33 +459,7 @@ impl App {
         self.start_page()
     }
 
-    /// Applies `LIFEBOAT_START` once, when the first snapshot list arrives.
-    fn start_page(&mut self) -> Task<Message> {
-        let Some(start) = self.start.take() else { return Task::none() };
-        let latest = self.snapshots.iter().rev().find(|s| s.complete).cloned();
-        match (start.as_str(), latest) {
-            ("backups", _) => self.navigate(Page::Backups),
-            ("settings", _) => self.navigate(Page::Settings),
-            ("restore", latest) => {
-                self.restore = Some(Wizard::new(latest));
-                self.page = Page::Restore;
-                Task::none()
-            }
-            (other, Some(latest)) if other.starts_with("browse") => {
-                let tab = match other.trim_start_matches("browse").trim_start_matches(':') {
-                    "contacts" => Tab::Contacts,
-                    "messages" => Tab::Messages,
-                    "calls" => Tab::Calls,
-                    "files" => Tab::Files,
-                    _ => Tab::Photos,
-                };
-                self.open_browse(latest, tab)
-            }
-            _ => Task::none(),
-        }
-    }
-
-    fn open_browse(&mut self, snapshot: Snapshot, tab: Tab) -> Task<Message> {
+    pub(super) fn open_browse(&mut self, snapshot: Snapshot, tab: Tab) -> Task<Message> {
         let Some(vault) = self.vault.clone() else {
             return self.with_vault(Pending::Browse(Box::new(snapshot), tab));
         };
@@ -434,7 +475,8 @@ impl App {
             DeviceEvent::Changed(info) => devices_screen::Message::DeviceChanged(info),
             DeviceEvent::Removed(key) => devices_screen::Message::DeviceGone(key),
         };
-        self.update(Message::Devices(message))
+        let task = self.update(Message::Devices(message));
+        Task::batch([task, self.advance_start()])
     }
 
     fn devices_event(&mut self, event: devices_screen::Event) -> Task<Message> {
@@ -456,6 +498,15 @@ impl App {
                 self.devices.selected = None;
                 self.apply_config(config)
             }
+            devices_screen::Event::ForgetPhone(address) => Task::perform(
+                jobs::blocking("lifeboat-forget-phone", move || {
+                    let dir = crate::device::discovery::config_dir().ok_or_else(|| t!("no-config-dir"))?;
+                    let mut remembered = Remembered::load(&dir).map_err(|e| e.to_string())?;
+                    remembered.remove(&address);
+                    remembered.save(&dir).map_err(|e| e.to_string())
+                }),
+                Message::Done,
+            ),
             devices_screen::Event::BackupRequested => self.with_vault(Pending::Backup),
             devices_screen::Event::BackupFinished => self.reload_snapshots(),
             devices_screen::Event::KnownDeviceAppeared(key) => {
@@ -580,7 +631,14 @@ impl App {
                 None => widget::muted(""),
             },
             Page::Restore => match &self.restore {
-                Some(wizard) => wizard.view(&self.snapshots, &self.devices.devices).map(Message::Restore),
+                Some(wizard) => wizard
+                    .view(
+                        &self.snapshots,
+                        &self.devices.devices,
+                        &self.devices.demo,
+                        self.devices.starting.is_some(),
+                    )
+                    .map(Message::Restore),
                 None => widget::muted(""),
             },
             Page::Settings => settings::view(&self.config, self.vault.is_some()).map(Message::Settings),
@@ -640,3 +698,26 @@ impl App {
         .into()
     }
 }
+
+/// Forgets the addresses of virtual phones that an earlier run did not stop (it crashed or was killed), so
+/// they do not linger as unreachable phones.
+fn forget_stale_demo_phones() -> Task<Message> {
+    Task::perform(
+        jobs::blocking("lifeboat-tidy", || {
+            match (demo::demo_dir(), crate::device::discovery::config_dir()) {
+                (Some(demo), Some(config)) => demo::forget_stale(&demo, &config).map_err(|e| e.to_string()),
+                _ => Ok(()),
+            }
+        }),
+        |result| {
+            if let Err(e) = &result {
+                log::warn!("could not tidy up the demo phones of an earlier run: {e}");
+            }
+            Message::Done(Ok(()))
+        },
+    )
+}
+
+#[cfg(test)]
+#[path = "app_tests.rs"]
+mod tests;

@@ -5,9 +5,11 @@
 pub mod app;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod devices;
 pub mod jobs;
 pub mod screen;
+mod start;
 pub mod theme;
 pub mod thumbnails;
 pub mod widget;
@@ -27,6 +29,8 @@ pub fn run() -> iced::Result {
             size: iced::Size::new(1280.0, 820.0),
             min_size: Some(iced::Size::new(960.0, 600.0)),
             icon: widget::icon::window_icon(),
+            // Closing stops the virtual phones first (`Message::CloseRequested`), then the app exits.
+            exit_on_close_request: false,
             platform_specific: iced::window::settings::PlatformSpecific {
                 application_id: "org.lifeboat.Lifeboat".into(),
                 ..Default::default()

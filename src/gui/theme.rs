@@ -175,6 +175,11 @@ pub fn danger_text(theme: &Theme) -> text::Style {
     text::Style { color: Some(theme.palette().danger) }
 }
 
+/// Text in the warning colour.
+pub fn warning_text(theme: &Theme) -> text::Style {
+    text::Style { color: Some(theme.palette().warning) }
+}
+
 /// Text in the success colour.
 pub fn success_text(theme: &Theme) -> text::Style {
     text::Style { color: Some(theme.palette().success) }

@@ -3,7 +3,8 @@
 //! headless simulator (the tiny-skia renderer, no window).
 //!
 //! Native dialogs cannot open in a test, so a test sends the message a dialog would have produced
-//! (`FolderPicked(Some(path))`), and the folder watcher's `DeviceAppeared` is sent the same way.
+//! (`FolderPicked(Some(path))`). The app's subscriptions (the folder watcher, the phone discovery watcher)
+//! run for real when a test calls [`Driver::subscribe`]; window and keyboard events are not simulated.
 
 #![allow(dead_code)]
 
@@ -45,6 +46,25 @@ impl Driver {
                 std::future::ready(())
             }));
         });
+    }
+
+    /// Runs the app's subscriptions as the runtime would: each recipe's stream on its own thread, its
+    /// messages into the same queue as the tasks'. The event input is empty (no keyboard, no window).
+    pub fn subscribe(&self) {
+        use iced::futures::StreamExt;
+        for recipe in iced_test::futures::subscription::into_recipes(self.app.subscription()) {
+            let mut stream = recipe.stream(Box::pin(iced::futures::stream::empty()));
+            let sender = self.sender.clone();
+            std::thread::spawn(move || {
+                iced::futures::executor::block_on(async move {
+                    while let Some(message) = stream.next().await {
+                        if sender.send(message).is_err() {
+                            return;
+                        }
+                    }
+                })
+            });
+        }
     }
 
     /// Handles one message as the runtime would.
@@ -111,6 +131,10 @@ pub fn isolate(dir: &std::path::Path) {
         std::env::remove_var("LIFEBOAT_PASSWORD");
         std::env::remove_var("LIFEBOAT_START");
         std::env::set_var("LIFEBOAT_LANG", "en");
+        // adb keeps its host key here; the phone watcher never asks a developer's adb server (port 1: nothing
+        // listens), so only the test's own virtual phones are seen.
+        std::env::set_var("ANDROID_USER_HOME", dir.join("android"));
+        std::env::set_var("ANDROID_ADB_SERVER_PORT", "1");
     }
     let _ = lifeboat::i18n::set_language("en");
 }

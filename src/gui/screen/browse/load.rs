@@ -9,7 +9,9 @@ use iced::widget::image::Handle;
 
 use crate::data::documents::{document_path, read_document};
 use crate::data::vcard::parse_vcards;
-use crate::data::{App, CallEntry, Category, Contact, PhotoContent, Setting, Thread, group_into_threads};
+use crate::data::{
+    App, CallEntry, Category, Contact, PhotoContent, Setting, Thread, group_into_threads, normalize_address,
+};
 use crate::gui::jobs::SharedVault;
 use crate::gui::screen::browse::photos::PhotoItem;
 use crate::gui::thumbnails::key_of;
@@ -91,6 +93,29 @@ fn records<T: serde::de::DeserializeOwned>(
     out
 }
 
+/// Gives a conversation the phone stored without a name (Android keeps only numbers with messages) the name
+/// of the backup's contact with that number, as the phone's own Messages app shows it.
+fn name_threads(threads: &mut [Thread], contacts: &[Contact]) {
+    use std::collections::HashMap;
+    let mut names: HashMap<String, String> = HashMap::new();
+    for contact in contacts {
+        for phone in &contact.phones {
+            names.entry(normalize_address(&phone.number)).or_insert_with(|| contact.display_name());
+        }
+        for email in &contact.emails {
+            names.entry(normalize_address(&email.address)).or_insert_with(|| contact.display_name());
+        }
+    }
+    for thread in threads.iter_mut().filter(|t| t.contact_name.is_none()) {
+        let found: Vec<&String> =
+            thread.participants.iter().filter_map(|p| names.get(&normalize_address(p))).collect();
+        // A group is named only when every member is known; one unknown number stays a number.
+        if !found.is_empty() && found.len() == thread.participants.len() {
+            thread.contact_name = Some(found.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "));
+        }
+    }
+}
+
 /// Reads `snapshot` for browsing.
 pub fn load(vault: &SharedVault, snapshot: Snapshot) -> Result<Loaded, String> {
     let index = Arc::new(vault.load_index().map_err(|e| e.to_string())?);
@@ -139,7 +164,8 @@ pub fn load(vault: &SharedVault, snapshot: Snapshot) -> Result<Loaded, String> {
         .collect();
 
     let messages = records(&blobs, &nodes, Category::Messages, &mut problems);
-    let threads = group_into_threads(messages);
+    let mut threads = group_into_threads(messages);
+    name_threads(&mut threads, &contacts);
     let mut calls: Vec<CallEntry> = records(&blobs, &nodes, Category::Calls, &mut problems);
     calls.sort_by_key(|c| std::cmp::Reverse(c.date));
     let settings = records(&blobs, &nodes, Category::Settings, &mut problems);
@@ -176,4 +202,31 @@ pub fn load(vault: &SharedVault, snapshot: Snapshot) -> Result<Loaded, String> {
 /// Reads one item's bytes (a picture for the viewer, an MMS attachment).
 pub fn read_item(vault: &SharedVault, index: &Index, node: &Node) -> Result<Vec<u8>, String> {
     read_all(&vault.blobs(index), node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversations_without_a_name_take_the_contacts_name() {
+        let ada = Contact {
+            formatted_name: Some("Ada Okafor".into()),
+            phones: vec![crate::data::Phone {
+                number: "+44 7700 900123".into(),
+                meta: crate::data::FieldMeta::default(),
+            }],
+            ..Contact::default()
+        };
+        let thread = |participants: &[&str]| Thread {
+            key: participants.join(","),
+            participants: participants.iter().map(|p| p.to_string()).collect(),
+            contact_name: None,
+            messages: Vec::new(),
+        };
+        let mut threads = vec![thread(&["+447700900123"]), thread(&["+44 7700 900123", "+1 555 0100"])];
+        name_threads(&mut threads, &[ada]);
+        assert_eq!(threads[0].contact_name.as_deref(), Some("Ada Okafor"));
+        assert_eq!(threads[1].contact_name, None, "a group with an unknown member keeps its numbers");
+    }
 }

@@ -452,18 +452,22 @@ impl Browse {
                     .spacing(6)
                     .align_y(Alignment::Center),
                 )
-                .padding([6, 14])
+                .padding([6, 10])
                 .style(theme::tab(self.tab == tab))
                 .on_press(Message::TabSelected(tab))
                 .into()
             }))
-            .spacing(6);
+            .spacing(2)
+            // Seven categories do not fit a narrow window on one line: the tabs wrap rather than overflow.
+            .wrap()
+            .vertical_spacing(4);
         let search = text_input(&t!("gui-search-snapshot"), &self.search)
             .on_input(Message::SearchChanged)
             .padding(8)
-            .width(Length::Fixed(260.0));
+            .width(Length::Fixed(300.0));
+        // Search on the left, this tab's exports on the right, under the tabs.
         let mut toolbar =
-            row![tabs, iced::widget::space::horizontal(), search].spacing(12).align_y(Alignment::Center);
+            row![search, iced::widget::space::horizontal()].spacing(12).align_y(Alignment::Center);
         let exports: Vec<(export::Kind, String)> = match self.tab {
             Tab::Photos => vec![
                 (export::Kind::PhotosFolder, t!("gui-export-folder")),
@@ -497,7 +501,7 @@ impl Browse {
                     Tab::Files => tables::files(loaded, &query),
                 }
             };
-        let mut page = column![header, toolbar].spacing(16).padding(24);
+        let mut page = column![header, tabs, toolbar].spacing(14).padding(24);
         match &self.export {
             Some(Ok(done)) => {
                 page = page.push(container(text(done.clone())).padding(10).width(Fill).style(theme::note))

@@ -1,10 +1,11 @@
-//! The restore wizard: snapshot → target (a folder, or a connected device) → categories and folders → a
-//! summary of what will be written → progress → what happened, per category.
-//!
-//! The summary step is where the cross-device fidelity report will go (what an iPhone keeps of an Android
-//! backup): [`Wizard::fidelity_notes`] is its place, empty for now.
+//! The restore wizard: snapshot → target (a folder, or a connected phone) → categories and folders → a
+//! summary with the fidelity report (what will transfer as it is, what is converted, what cannot transfer
+//! and why, computed by the engine's `plan` on a job thread when the step is reached) → progress → what
+//! happened per category, and whether the target holds afterwards what was sent. The report views are in
+//! `report.rs`.
 
-use std::collections::BTreeMap;
+mod report;
+
 use std::path::PathBuf;
 
 use iced::widget::{Column, button, checkbox, column, container, pick_list, row, scrollable, text};
@@ -12,10 +13,13 @@ use iced::{Alignment, Element, Fill, Length, Task};
 
 use crate::data::{Category, CategorySet};
 use crate::device::RestorePolicy;
-use crate::engine::{self, Cancel, RestoreOptions, RestoreSummary, Status};
+use crate::device::{DeviceIdentity, DeviceKind};
+use crate::engine::{self, Cancel, CategoryPlan, RestoreOptions, RestoreSummary, Status};
+use crate::gui::demo::{DemoPhone, Role};
 use crate::gui::devices::{DeviceInfo, Source};
 use crate::gui::jobs::{self, JobEvent, JobId, SharedVault};
 use crate::gui::screen::backups::snapshot_line;
+use crate::gui::screen::devices::{kind_icon, role_of, role_tag, state_line};
 use crate::gui::theme::{self, BOLD, size};
 use crate::gui::widget::{self, Icon};
 use crate::t;
@@ -72,6 +76,10 @@ pub enum Message {
     Back,
     /// Start (needs the vault: the app calls [`Wizard::start`]).
     Start,
+    /// The fidelity report was computed.
+    Planned(JobId, PlanResult),
+    /// "Add an empty demo phone" was pressed on the target step.
+    AddEmptyDemo,
     /// The running restore reported.
     Restore(JobId, JobEvent<RestoreSummary>),
     /// Cancel the running restore.
@@ -83,11 +91,19 @@ pub enum Message {
 /// What the wizard asks of the app.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// The summary step was reached: compute the fidelity report (needs the vault: the app calls
+    /// [`Wizard::plan`]).
+    PlanRequested,
+    /// Start an empty virtual phone to restore onto.
+    AddEmptyDemoPhone,
     /// Run the restore now.
     StartRequested,
     /// The wizard is done.
     Closed,
 }
+
+/// The fidelity report per category, or why it could not be made.
+pub type PlanResult = Result<Vec<CategoryPlan>, String>;
 
 /// Where to restore to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +129,8 @@ pub struct Wizard {
     pub excluded_folders: Vec<String>,
     /// Replace existing files.
     pub overwrite: bool,
+    /// The fidelity report of the summary step: its job, then its result.
+    pub plan: Option<(JobId, Option<PlanResult>)>,
     job: Option<(JobId, Cancel)>,
     /// Latest progress.
     pub status: Option<Status>,
@@ -131,15 +149,11 @@ impl Wizard {
             categories,
             excluded_folders: Vec::new(),
             overwrite: false,
+            plan: None,
             job: None,
             status: None,
             result: None,
         }
-    }
-
-    /// Where the cross-device fidelity report will go: sentences about what the target cannot keep.
-    pub fn fidelity_notes(&self) -> Vec<String> {
-        Vec::new()
     }
 
     /// Handles a message.
@@ -194,6 +208,11 @@ impl Wizard {
                     Step::Items => Step::Summary,
                     Step::Summary | Step::Run => Step::Run,
                 };
+                if self.step == Step::Summary {
+                    // The target or the categories may have changed since the last report.
+                    self.plan = None;
+                    return (Task::none(), Some(Event::PlanRequested));
+                }
             }
             Message::Next => {}
             Message::Back => {
@@ -203,8 +222,18 @@ impl Wizard {
                     Step::Summary => Step::Items,
                     Step::Run => Step::Run,
                 };
+                if self.step != Step::Summary {
+                    self.plan = None;
+                }
             }
-            Message::Start => return (Task::none(), Some(Event::StartRequested)),
+            Message::Planned(job, result) => {
+                if let Some((_, slot)) = self.plan.as_mut().filter(|(id, _)| *id == job) {
+                    *slot = Some(result);
+                }
+            }
+            Message::AddEmptyDemo => return (Task::none(), Some(Event::AddEmptyDemoPhone)),
+            Message::Start if self.can_start() => return (Task::none(), Some(Event::StartRequested)),
+            Message::Start => {}
             Message::Restore(id, event) => {
                 if self.job.as_ref().is_some_and(|(job, _)| *job == id) {
                     match event {
@@ -233,9 +262,49 @@ impl Wizard {
             Step::Snapshot => self.snapshot.is_some(),
             Step::Target => self.target.is_some(),
             Step::Items => !self.categories.is_empty(),
-            Step::Summary => true,
+            Step::Summary => self.can_start(),
             Step::Run => false,
         }
+    }
+
+    /// Whether the restore can start: the summary step shows its fidelity report (or why there is none), and
+    /// nothing is written before the person has seen it.
+    pub fn can_start(&self) -> bool {
+        self.step == Step::Summary && self.plan.as_ref().is_some_and(|(_, result)| result.is_some())
+    }
+
+    /// Who the target is, as the fidelity plan needs it (a folder keeps everything as files).
+    fn target_identity(&self) -> Option<DeviceIdentity> {
+        match self.target.as_ref()? {
+            Target::Device(device) => Some(device.identity.clone()),
+            Target::Folder(path) => Some(DeviceIdentity {
+                kind: DeviceKind::Folder,
+                name: path.display().to_string(),
+                manufacturer: None,
+                model: None,
+                serial: path.display().to_string(),
+                os_version: None,
+            }),
+        }
+    }
+
+    /// Computes the fidelity report of the chosen snapshot, target and categories on a job thread.
+    pub fn plan(&mut self, vault: SharedVault) -> Task<Message> {
+        let (Some(snapshot), Some(target)) = (self.snapshot.clone(), self.target_identity()) else {
+            return Task::none();
+        };
+        let job = jobs::next_id();
+        self.plan = Some((job, None));
+        let categories = self.categories.clone();
+        Task::perform(
+            jobs::blocking("lifeboat-fidelity", move || {
+                let index = vault.load_index().map_err(|e| e.to_string())?;
+                let items =
+                    engine::SnapshotItems::load(&vault, &index, &snapshot).map_err(|e| e.to_string())?;
+                engine::plan(&items, &snapshot.device, &target, &categories).map_err(|e| e.to_string())
+            }),
+            move |result| Message::Planned(job, result),
+        )
     }
 
     /// Whether a restore is running.
@@ -293,8 +362,15 @@ impl Wizard {
         Task::run(stream, move |event| Message::Restore(id, event))
     }
 
-    /// The wizard.
-    pub fn view<'a>(&'a self, snapshots: &'a [Snapshot], devices: &'a [DeviceInfo]) -> Element<'a, Message> {
+    /// The wizard. `demo` are the virtual phones this session started (they are tagged in the target list,
+    /// which offers an empty one to restore onto when only the demo phone runs).
+    pub fn view<'a>(
+        &'a self,
+        snapshots: &'a [Snapshot],
+        devices: &'a [DeviceInfo],
+        demo: &'a [DemoPhone],
+        demo_starting: bool,
+    ) -> Element<'a, Message> {
         let steps = [
             (Step::Snapshot, t!("gui-step-snapshot")),
             (Step::Target, t!("gui-step-target")),
@@ -314,7 +390,7 @@ impl Wizard {
         .spacing(22);
         let body: Element<'_, Message> = match self.step {
             Step::Snapshot => self.pick_snapshot(snapshots),
-            Step::Target => self.pick_target(devices),
+            Step::Target => self.pick_target(devices, demo, demo_starting),
             Step::Items => self.pick_items(),
             Step::Summary => self.summary(),
             Step::Run => self.run(),
@@ -326,7 +402,11 @@ impl Wizard {
         nav = nav.push(iced::widget::space::horizontal());
         match self.step {
             Step::Summary => {
-                nav = nav.push(widget::primary(Icon::Restore, t!("gui-restore-start"), Some(Message::Start)))
+                nav = nav.push(widget::primary(
+                    Icon::Restore,
+                    t!("gui-restore-start"),
+                    self.can_start().then_some(Message::Start),
+                ))
             }
             Step::Run if self.busy() => {}
             Step::Run => nav = nav.push(widget::primary(Icon::Check, t!("gui-done"), Some(Message::Close))),
@@ -366,7 +446,12 @@ impl Wizard {
         .into()
     }
 
-    fn pick_target<'a>(&'a self, devices: &'a [DeviceInfo]) -> Element<'a, Message> {
+    fn pick_target<'a>(
+        &'a self,
+        devices: &'a [DeviceInfo],
+        demo: &'a [DemoPhone],
+        demo_starting: bool,
+    ) -> Element<'a, Message> {
         let mut list = Column::new().spacing(8);
         list = list.push(widget::heading(t!("gui-restore-where")));
         let folder_label = match &self.target {
@@ -384,21 +469,45 @@ impl Wizard {
             .style(theme::row_button(matches!(self.target, Some(Target::Folder(_)))))
             .on_press(Message::PickFolder),
         );
+        // Restoring onto the phone the backup came from is allowed (it puts back what went missing), as is
+        // any other connected phone; one that is not ready says what to do and cannot be chosen.
         for device in devices {
             let selected = matches!(&self.target, Some(Target::Device(d)) if d.key() == device.key());
+            let mut lines = column![text(device.identity.name.clone()).font(BOLD)].spacing(2).width(Fill);
+            if let Some(role) = role_of(device, demo) {
+                lines = lines.push(role_tag(role));
+            }
+            let about = match &device.source {
+                Source::Folder(path) => path.display().to_string(),
+                Source::Phone(_) => [device.identity.model.clone(), device.identity.os_version.clone()]
+                    .into_iter()
+                    .flatten()
+                    .chain([t!("gui-serial", serial = device.identity.serial.clone())])
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            };
+            lines = lines.push(widget::muted(about)).push(state_line(device));
             list = list.push(
                 button(
-                    row![widget::icon(Icon::Phone, 22.0, false), text(device.identity.name.clone())]
+                    row![widget::icon(kind_icon(device.identity.kind), 22.0, false), lines]
                         .spacing(10)
                         .align_y(Alignment::Center),
                 )
                 .padding(14)
                 .width(Fill)
                 .style(theme::row_button(selected))
-                .on_press(Message::DevicePicked(device.key())),
+                .on_press_maybe(device.is_ready().then(|| Message::DevicePicked(device.key()))),
             );
         }
-        list.into()
+        if demo.iter().any(|p| p.role() == Role::Demo) && !demo.iter().any(|p| p.role() == Role::Empty) {
+            let label = if demo_starting { t!("gui-starting-empty-demo") } else { t!("gui-add-empty-demo") };
+            list = list.push(widget::secondary(
+                Icon::Plus,
+                label,
+                (!demo_starting).then_some(Message::AddEmptyDemo),
+            ));
+        }
+        scrollable(list).into()
     }
 
     fn pick_items(&self) -> Element<'_, Message> {
@@ -435,100 +544,81 @@ impl Wizard {
             .push(checkbox(self.overwrite).label(t!("gui-restore-overwrite")).on_toggle(Message::Overwrite));
         scrollable(list).into()
     }
-
-    fn summary(&self) -> Element<'_, Message> {
-        let Some(snapshot) = &self.snapshot else { return widget::muted("") };
-        let target = match &self.target {
-            Some(Target::Folder(path)) => path.display().to_string(),
-            Some(Target::Device(device)) => device.identity.name.clone(),
-            None => String::new(),
-        };
-        let mut list = column![
-            widget::heading(t!("gui-restore-will")),
-            text(t!("gui-restore-from", snapshot = snapshot_line(snapshot))),
-            text(t!("gui-restore-into", target = target)),
-        ]
-        .spacing(8);
-        for (category, totals) in snapshot.totals.iter().filter(|(c, _)| self.categories.contains(**c)) {
-            list = list.push(text(format!(
-                "• {} — {} · {}",
-                widget::category_name(*category),
-                t!("gui-items", count = totals.items),
-                crate::text::bytes(totals.bytes)
-            )));
-        }
-        if !self.excluded_folders.is_empty() {
-            list = list.push(widget::muted(t!(
-                "gui-restore-leaving-out",
-                folders = self.excluded_folders.join(", ")
-            )));
-        }
-        list = list.push(widget::muted(if self.overwrite {
-            t!("gui-restore-overwrites")
-        } else {
-            t!("gui-restore-keeps")
-        }));
-        for note in self.fidelity_notes() {
-            list = list.push(container(text(note)).padding(8).style(theme::warning_box));
-        }
-        list.into()
-    }
-
-    fn run(&self) -> Element<'_, Message> {
-        let mut content = Column::new().spacing(12);
-        match (&self.result, &self.status) {
-            (Some(Ok(summary)), _) => {
-                content = content.push(widget::heading(t!(
-                    "gui-restore-done",
-                    count = summary.restored(),
-                    size = crate::text::bytes(summary.bytes)
-                )));
-                let per: BTreeMap<_, _> = summary.categories.iter().collect();
-                for (category, count) in per {
-                    content = content.push(text(t!(
-                        "gui-restore-category",
-                        category = widget::category_name(*category),
-                        restored = count.restored,
-                        present = count.already_present,
-                        refused = count.refused
-                    )));
-                    for note in count.notes.iter().take(5) {
-                        content = content.push(widget::muted(note.clone()));
-                    }
-                }
-                for failure in summary.failures.iter().take(20) {
-                    content = content.push(
-                        text(format!("{}: {}", failure.path, failure.reason))
-                            .size(size::SMALL)
-                            .style(theme::danger_text),
-                    );
-                }
-            }
-            (Some(Err(e)), _) => {
-                content = content.push(container(text(e.clone())).padding(10).style(theme::error_box))
-            }
-            (None, Some(status)) => {
-                for c in &status.categories {
-                    content = content.push(widget::progress_row(
-                        c.category,
-                        c.items_done,
-                        c.items_total,
-                        c.bytes_done,
-                        c.bytes_total,
-                    ));
-                }
-                content =
-                    content.push(widget::secondary(Icon::Close, t!("gui-cancel"), Some(Message::Cancel)));
-            }
-            (None, None) => content = content.push(widget::muted(t!("gui-starting"))),
-        }
-        scrollable(content).into()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::device::{CategorySummary, RestoreCount};
+
+    fn at_summary() -> (Wizard, Option<Event>) {
+        let mut wizard = Wizard::new(None);
+        wizard.step = Step::Target;
+        let _ = wizard.update(Message::FolderPicked(Some("/tmp/out".into())), &[], &[]);
+        wizard.categories.insert(Category::Contacts);
+        let _ = wizard.update(Message::Next, &[], &[]);
+        let (_, event) = wizard.update(Message::Next, &[], &[]);
+        (wizard, event)
+    }
+
+    #[test]
+    fn the_summary_asks_for_the_fidelity_report_and_nothing_starts_before_it_is_shown() {
+        let (mut wizard, event) = at_summary();
+        assert_eq!(wizard.step, Step::Summary);
+        assert!(matches!(event, Some(Event::PlanRequested)), "reaching the summary asks for the report");
+        assert!(!wizard.can_start());
+        let (_, event) = wizard.update(Message::Start, &[], &[]);
+        assert!(event.is_none(), "no restore before the report is there");
+
+        // The app runs the plan job; its answer arrives (a stale one is dropped).
+        wizard.plan = Some((5, None));
+        let report = vec![CategoryPlan {
+            category: Category::Contacts,
+            as_is: 20,
+            converted: 0,
+            impossible: 0,
+            reasons: Vec::new(),
+        }];
+        let _ = wizard.update(Message::Planned(4, Ok(Vec::new())), &[], &[]);
+        assert!(!wizard.can_start(), "a report for another choice is not this one");
+        let _ = wizard.update(Message::Planned(5, Ok(report.clone())), &[], &[]);
+        assert_eq!(wizard.plan, Some((5, Some(Ok(report)))));
+        let (_, event) = wizard.update(Message::Start, &[], &[]);
+        assert!(matches!(event, Some(Event::StartRequested)));
+
+        // Going back to change the choice drops the report; coming back asks again.
+        let _ = wizard.update(Message::Back, &[], &[]);
+        assert!(wizard.plan.is_none());
+        let (_, event) = wizard.update(Message::Next, &[], &[]);
+        assert!(matches!(event, Some(Event::PlanRequested)));
+    }
+
+    #[test]
+    fn a_folder_target_is_planned_as_files() {
+        let (wizard, _) = at_summary();
+        let identity = wizard.target_identity().unwrap();
+        assert_eq!(identity.kind, DeviceKind::Folder);
+        assert_eq!(engine::Platform::of(&identity), engine::Platform::Files);
+    }
+
+    #[test]
+    fn a_target_that_holds_fewer_than_were_sent_is_pointed_out() {
+        let mut summary = RestoreSummary::default();
+        summary.categories.insert(
+            Category::Contacts,
+            RestoreCount { restored: 18, already_present: 2, ..RestoreCount::default() },
+        );
+        summary.categories.insert(Category::Photos, RestoreCount { restored: 30, ..RestoreCount::default() });
+        summary.after = vec![
+            CategorySummary { category: Category::Contacts, items: 19, bytes: 0, unavailable: None },
+            CategorySummary { category: Category::Photos, items: 30, bytes: 0, unavailable: None },
+        ];
+        let lines = report::after_lines(&summary);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].1, "19 held of 20 sent is a difference: {:?}", lines[0]);
+        assert!(lines[0].0.contains("19") && lines[0].0.contains("20"), "{:?}", lines[0]);
+        assert!(!lines[1].1, "all 30 photos are there: {:?}", lines[1]);
+    }
 
     #[test]
     fn each_step_must_be_filled_in_before_the_next() {
