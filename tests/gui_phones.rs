@@ -157,7 +157,8 @@ fn back_up_the_demo_phone_browse_it_and_restore_onto_an_empty_phone() {
     let result = ui.app.restore.as_ref().unwrap().result.clone().unwrap().expect("the restore succeeds");
     assert!(result.failures.is_empty(), "{:?}", result.failures);
     assert!(!result.after.is_empty(), "the phone is counted afterwards");
-    assert!(ui.shows("Now on the device"), "the table has the count made afterwards");
+    assert!(ui.shows("Before → after"), "the table has the counts made before and afterwards");
+    assert!(ui.shows("0 → 20"), "the empty phone had no contacts and has the 20 restored");
     assert!(ui.shows("Lifeboat Virtual Phone holds everything that was sent."));
     assert!(ui.shows("Restored") && ui.shows("Already there") && ui.shows("Refused"));
 

@@ -7,7 +7,7 @@ use iced::{Alignment, Element, Fill, Length};
 
 use super::{Message, Target, Wizard};
 use crate::data::Category;
-use crate::engine::{CategoryPlan, RestoreSummary};
+use crate::engine::{CategoryPlan, CategoryReport, Check, RestoreSummary};
 use crate::gui::devices::Source;
 use crate::gui::screen::backups::snapshot_line;
 use crate::gui::theme::{self, BOLD, size};
@@ -185,13 +185,15 @@ fn fidelity<'a>(plans: &[CategoryPlan]) -> Element<'a, Message> {
     column![table, note].spacing(14).width(Fill).into()
 }
 
-/// What the restore did, per category, and (for a phone, counted afterwards) what it holds now, with any
-/// category that holds fewer than were sent pointed out under the table.
+/// What the restore did, per category, from the engine's restore report: restored, already there, refused,
+/// and for a phone what it held before and holds afterwards. A category whose count afterwards is not what it
+/// held before plus what was restored is explained under the table.
 fn result<'a>(summary: &RestoreSummary, target: &str) -> Element<'a, Message> {
-    let counted = !summary.after.is_empty();
+    let rows = summary.report();
+    let counted = rows.iter().any(|r| r.after.is_some());
     let mut columns = vec![t!("gui-restored"), t!("gui-already-there"), t!("gui-refused")];
     if counted {
-        columns.push(t!("gui-now-on"));
+        columns.push(t!("gui-before-after"));
     }
     let mut content = column![
         row![
@@ -207,38 +209,45 @@ fn result<'a>(summary: &RestoreSummary, target: &str) -> Element<'a, Message> {
         header(columns),
     ]
     .spacing(8);
-    for (category, count) in &summary.categories {
+    for report in &rows {
         let mut line = row![
-            category_cell(*category),
-            number(count.restored, plain),
-            number(count.already_present, plain),
-            number(count.refused, theme::danger_text),
+            category_cell(report.category),
+            number(report.restored, plain),
+            number(report.already_present, plain),
+            number(report.refused, theme::danger_text),
         ]
         .align_y(Alignment::Center);
-        if let Some(held) = summary.after.iter().find(|c| c.category == *category) {
-            let short = held.items < count.restored + count.already_present;
-            line = line.push(number(held.items, if short { theme::warning_text } else { plain }));
+        if counted {
+            let cell = match (report.before, report.after) {
+                (Some(before), Some(after)) => format!("{before} → {after}"),
+                (None, Some(after)) => after.to_string(),
+                _ => "–".to_string(),
+            };
+            let differs = matches!(report.check, Check::Fewer { .. } | Check::More { .. });
+            let style = if differs { theme::warning_text } else { plain };
+            line =
+                line.push(container(text(cell).size(size::BODY).style(style)).width(Length::Fixed(NUMBER)));
         }
         content = content.push(line);
-        for note in count.notes.iter().take(5) {
+        let notes = summary.categories.get(&report.category).map(|c| c.notes.as_slice()).unwrap_or_default();
+        for note in notes.iter().take(5) {
             content = content.push(
                 container(text(note.clone()).size(size::SMALL).style(theme::muted))
                     .padding(iced::Padding { left: 28.0, ..iced::Padding::ZERO }),
             );
         }
     }
-    let differences: Vec<String> =
-        after_lines(summary).into_iter().filter(|(_, short)| *short).map(|(sentence, _)| sentence).collect();
-    if counted && differences.is_empty() {
+    let explained = differences(&rows);
+    if counted && !explained.iter().any(|(_, warning)| *warning) {
         content = content.push(
             container(text(t!("gui-after-all-there", target = target)).size(size::BODY))
                 .padding(10)
                 .style(theme::note),
         );
     }
-    for sentence in differences {
-        content =
-            content.push(container(text(sentence).size(size::BODY)).padding(10).style(theme::warning_box));
+    for (sentence, warning) in explained {
+        let sentence = container(text(sentence).size(size::BODY)).padding(10);
+        content = content.push(if warning { sentence.style(theme::warning_box) } else { sentence });
     }
     for failure in summary.failures.iter().take(20) {
         content = content.push(
@@ -248,24 +257,30 @@ fn result<'a>(summary: &RestoreSummary, target: &str) -> Element<'a, Message> {
     content.into()
 }
 
-/// One sentence per category the target was counted for, and whether it holds fewer than were sent (restored
-/// plus already there): that difference is what a person must know about.
-pub fn after_lines(summary: &RestoreSummary) -> Vec<(String, bool)> {
-    summary
-        .after
-        .iter()
-        .map(|held| {
-            let category = widget::category_name(held.category);
-            if let Some(reason) = &held.unavailable {
-                return (t!("gui-after-unknown", category = category, reason = reason.clone()), true);
-            }
-            let sent =
-                summary.categories.get(&held.category).map(|c| c.restored + c.already_present).unwrap_or(0);
-            if held.items < sent {
-                (t!("gui-after-short", category = category, sent = sent, held = held.items), true)
-            } else {
-                (t!("gui-after-holds", category = category, held = held.items), false)
-            }
-        })
-        .collect()
+/// The sentences under the result table: a category holding fewer or more than expected (a warning), one
+/// that could not be counted afterwards and why, and what was converted on the way. A category that matches,
+/// a setting changed in place, or a folder (never counted) needs no sentence.
+pub fn differences(rows: &[CategoryReport]) -> Vec<(String, bool)> {
+    let mut sentences = Vec::new();
+    for report in rows {
+        let category = widget::category_name(report.category);
+        if report.converted > 0 {
+            sentences.push((
+                t!(
+                    "report-converted",
+                    category = category.clone(),
+                    done = report.converted,
+                    planned = report.will_convert
+                ),
+                false,
+            ));
+        }
+        let warning = match &report.check {
+            Check::Fewer { .. } | Check::More { .. } => true,
+            Check::NotCounted { reason: Some(_) } => false,
+            Check::NotCounted { reason: None } | Check::Matches | Check::InPlace => continue,
+        };
+        sentences.push((t!("report-line", category = category, explanation = report.check.text()), warning));
+    }
+    sentences
 }
