@@ -599,19 +599,18 @@ fn restore(vault: &Vault, args: RestoreArgs, quiet: bool, cancel: &Cancel) -> Re
             duration = text::duration(summary.duration)
         )
     );
+    // Every category, so what was restored, skipped as already there and refused is plain for each.
     for (category, count) in &summary.categories {
-        if count.already_present > 0 || count.refused > 0 {
-            println!(
-                "  {}",
-                t!(
-                    "restore-category",
-                    category = category.as_str(),
-                    restored = count.restored,
-                    present = count.already_present,
-                    refused = count.refused
-                )
-            );
-        }
+        println!(
+            "  {}",
+            t!(
+                "restore-category",
+                category = category.as_str(),
+                restored = count.restored,
+                present = count.already_present,
+                refused = count.refused
+            )
+        );
         for note in &count.notes {
             println!("  {}", t!("restore-note", note = note.clone()));
         }
