@@ -12,12 +12,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::walk::Collect;
 use common::{init_vault, json, lifeboat, ok};
 use lifeboat::data::documents::{document_path, read_document};
 use lifeboat::data::{CallEntry, Category, CategorySet, Contact, Message, Setting};
+use lifeboat::device::Device;
 use lifeboat::device::adb::{AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions};
 use lifeboat::device::sim::android::{self, AndroidSimOptions, Profile, RunningSim};
-use lifeboat::device::{Device, DeviceError, Entry, WalkSink};
 
 fn start(profile: Profile, state: &Path, serial: &str) -> RunningSim {
     android::start(AndroidSimOptions {
@@ -60,26 +61,6 @@ impl Setup {
             key_path: Some(self.vault.with_extension("home").join(".android/adbkey")),
             ..ConnectOptions::default()
         }
-    }
-}
-
-#[derive(Default)]
-struct Collect {
-    entries: Vec<Entry>,
-    skipped: Vec<(String, String)>,
-    unavailable: Vec<(Category, String)>,
-}
-
-impl WalkSink for Collect {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        self.entries.push(entry);
-        Ok(())
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        self.unavailable.push((category, reason));
-    }
-    fn skipped(&mut self, what: String, reason: String) {
-        self.skipped.push((what, reason));
     }
 }
 

@@ -165,3 +165,27 @@ fn backup_and_restore_take_a_folder_or_a_device_not_both() {
     let bad = common::fails(common::lifeboat(&vault).args(["connect", "no-port-here"]), 2);
     assert!(bad.contains("HOST:PORT"), "{bad}");
 }
+
+#[test]
+fn watching_usb_where_there_may_be_none_still_finds_network_phones() {
+    // Test machines (containers) often have no USB subsystem at all: hotplug and listing must fall back to
+    // "no USB here" and polling, never panic, and the network phone must still be found.
+    let dir = tempfile::tempdir().unwrap();
+    let phone = start(&dir.path().join("phone"), "127.0.0.1:0", AuthMode::Off);
+    let addr = phone.addr().to_string();
+    let config = dir.path().join("config");
+    let mut remembered = Remembered::default();
+    remembered.add(&addr);
+    remembered.save(&config).unwrap();
+    let options = ScanOptions {
+        config_dir: Some(config),
+        adb_server_port: 1,
+        usb: true,
+        connect: ConnectOptions { key_path: Some(dir.path().join("adbkey")), ..ConnectOptions::default() },
+    };
+    let found = lifeboat::device::discovery::scan(&options);
+    assert!(found.iter().any(|d| d.id == "LB-WATCHED" && d.state == DeviceState::Ready), "{found:?}");
+    let watcher = DeviceWatcher::start(options, Duration::from_millis(200)).unwrap();
+    next_event(&watcher, |e| matches!(e, DeviceEvent::Added(d) if d.id == "LB-WATCHED"));
+    drop(watcher);
+}

@@ -7,13 +7,14 @@ mod common;
 use std::fs;
 use std::io::Read;
 
+use common::walk::Collect;
 use lifeboat::data::documents::read_document;
 use lifeboat::data::{AddressRole, Category, CategorySet, Message, MessageFolder, MessageKind, PartContent};
 use lifeboat::device::folder::FolderDevice;
 use lifeboat::device::import::android_backup::{
     AbEncryption, AndroidBackup, AndroidBackupDevice, AndroidBackupError, messages_from_telephony_backup,
 };
-use lifeboat::device::{Device, DeviceError, DeviceKind, Entry, EntryKind, RestorePolicy, WalkSink};
+use lifeboat::device::{Device, DeviceError, DeviceKind, Entry, EntryKind, RestorePolicy};
 use lifeboat::engine::{self, BackupOptions, Cancel, RestoreOptions, Silent};
 use lifeboat::vault::{KdfParams, Vault};
 
@@ -23,34 +24,12 @@ const ENCRYPTED: &str = "android/adb-backup/mvt_backup2_encrypted_pw123456.ab";
 const SMS_CHUNK: &str = "Raw/android-backup/apps/com.android.providers.telephony/d_f/000000_sms_backup";
 const MANIFEST: &str = "Raw/android-backup/apps/com.android.providers.telephony/_manifest";
 
-#[derive(Default)]
-struct Collect {
-    entries: Vec<Entry>,
-    skipped: Vec<(String, String)>,
-    unavailable: Vec<(Category, String)>,
-}
-
-impl WalkSink for Collect {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        self.entries.push(entry);
-        Ok(())
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        self.unavailable.push((category, reason));
-    }
-    fn skipped(&mut self, what: String, reason: String) {
-        self.skipped.push((what, reason));
-    }
-}
-
 fn walk(device: &dyn Device) -> Collect {
-    let mut collect = Collect::default();
-    device.walk(&CategorySet::all(), &mut collect).unwrap();
-    collect
+    Collect::walk(device, &CategorySet::all())
 }
 
 fn find<'a>(walk: &'a Collect, path: &str) -> &'a Entry {
-    walk.entries.iter().find(|e| e.path.as_str() == path).unwrap_or_else(|| panic!("{path} not walked"))
+    walk.find(path)
 }
 
 fn read_all(device: &dyn Device, entry: &Entry) -> Vec<u8> {

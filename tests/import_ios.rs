@@ -8,56 +8,17 @@ use std::fs;
 use std::io::Read;
 use std::path::Path;
 
+use common::walk::Collect;
 use lifeboat::data::documents::read_document;
 use lifeboat::data::{Category, CategorySet, Message, MessageFolder, MessageKind};
 use lifeboat::device::folder::FolderDevice;
 use lifeboat::device::ios::{FileKind, IosBackupError, ItunesBackup, ItunesBackupDevice};
-use lifeboat::device::{Device, DeviceError, DeviceKind, Entry, EntryKind, RestorePolicy, WalkSink};
+use lifeboat::device::{Device, DeviceError, DeviceKind, Entry, EntryKind, RestorePolicy};
 use lifeboat::engine::{self, BackupOptions, Cancel, RestoreOptions, Silent};
 use lifeboat::vault::{KdfParams, Vault};
 
 const MVT: &str = "ios/mvt_ios_backup";
 const ENCRYPTED: &str = "ios/pyiosbackup_encrypted_pw0000";
-
-#[derive(Default)]
-struct Collect {
-    entries: Vec<Entry>,
-    skipped: Vec<(String, String)>,
-    unavailable: Vec<(Category, String)>,
-}
-
-impl WalkSink for Collect {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        self.entries.push(entry);
-        Ok(())
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        self.unavailable.push((category, reason));
-    }
-    fn skipped(&mut self, what: String, reason: String) {
-        self.skipped.push((what, reason));
-    }
-}
-
-impl Collect {
-    fn walk(device: &dyn Device, categories: &CategorySet) -> Self {
-        let mut collect = Collect::default();
-        device.walk(categories, &mut collect).unwrap();
-        collect
-    }
-
-    fn find(&self, path: &str) -> &Entry {
-        self.entries.iter().find(|e| e.path.as_str() == path).unwrap_or_else(|| panic!("{path} not walked"))
-    }
-
-    fn count(&self, category: Category) -> usize {
-        self.entries.iter().filter(|e| e.category == category).count()
-    }
-
-    fn reason(&self, category: Category) -> Option<&str> {
-        self.unavailable.iter().find(|(c, _)| *c == category).map(|(_, r)| r.as_str())
-    }
-}
 
 fn read_all(device: &dyn Device, entry: &Entry) -> Vec<u8> {
     let mut bytes = Vec::new();

@@ -7,54 +7,27 @@ mod common;
 mod ios_backup;
 
 use std::fs;
-use std::io::Read;
 
+use common::walk::Collect;
 use ios_backup::{APPLE_EPOCH_MS, T0, VIDEO_LEN, build_backup, fixture_files};
 use lifeboat::data::documents::read_document;
 use lifeboat::data::{
     AddressRole, CallDirection, CallEntry, Category, CategorySet, Contact, Message, MessageFolder,
     MessageKind, PartContent,
 };
+use lifeboat::device::Device;
 use lifeboat::device::folder::FolderDevice;
 use lifeboat::device::ios::{IosBackupError, ItunesBackupDevice};
-use lifeboat::device::{Device, DeviceError, Entry, WalkSink};
 use lifeboat::engine::{self, BackupOptions, Cancel, RestoreOptions, Silent};
 use lifeboat::vault::{KdfParams, Vault};
 use sha1::{Digest, Sha1};
 
-#[derive(Default)]
-struct Collect {
-    entries: Vec<Entry>,
-    skipped: Vec<(String, String)>,
-    unavailable: Vec<(Category, String)>,
-}
-
-impl WalkSink for Collect {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        self.entries.push(entry);
-        Ok(())
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        self.unavailable.push((category, reason));
-    }
-    fn skipped(&mut self, what: String, reason: String) {
-        self.skipped.push((what, reason));
-    }
-}
-
 fn walk(device: &dyn Device) -> Collect {
-    let mut collect = Collect::default();
-    device.walk(&CategorySet::all(), &mut collect).unwrap();
-    collect
+    Collect::walk(device, &CategorySet::all())
 }
 
 fn read(device: &dyn Device, walk: &Collect, path: &str) -> Vec<u8> {
-    let entry =
-        walk.entries.iter().find(|e| e.path.as_str() == path).unwrap_or_else(|| panic!("{path} not walked"));
-    let mut bytes = Vec::new();
-    device.open(entry).unwrap().read_to_end(&mut bytes).unwrap();
-    assert_eq!(bytes.len() as u64, entry.size, "{path} delivers the size it announced");
-    bytes
+    walk.read(device, path)
 }
 
 fn records<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Vec<T> {

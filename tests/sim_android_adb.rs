@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use lifeboat::device::sim::android::{self, AndroidSimOptions, AuthMode, Profile, RunningSim};
+use lifeboat::device::sim::android::{self, AndroidSimOptions, AuthMode, Profile, Refusal, RunningSim};
 
 /// One private adb server.
 struct Adb {
@@ -259,6 +259,40 @@ fn sms_inserts_need_the_write_sms_app_op_as_on_a_phone() {
             "content query --uri content://mms-sms/conversations --projection _id:message_count:snippet",
         ));
     assert_eq!(threads, "Row: 0 _id=1, message_count=1, snippet=Hello, world\n");
+}
+
+#[test]
+fn a_phone_told_to_refuse_answers_adb_as_such_a_phone_does() {
+    let state = tempfile::tempdir().unwrap();
+    let sim = android::start(AndroidSimOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        profile: Profile::Demo,
+        state_dir: Some(state.path().to_path_buf()),
+        refuse: Refusal::parse_list("calls,sms-write").unwrap(),
+        ..AndroidSimOptions::default()
+    })
+    .unwrap();
+    let adb = Adb::new(&sim);
+    adb.connect();
+    // `content` prints the provider's refusal on stderr and, as on a phone, still exits 0.
+    let calls = adb.shell("content query --uri content://call_log/calls --projection _id:number");
+    let error = String::from_utf8_lossy(&calls.stderr).into_owned();
+    assert_eq!((status(&calls), stdout(&calls)), (0, String::new()));
+    assert!(
+        error.starts_with("Error while accessing provider:call_log\njava.lang.SecurityException: Permission Denial: opening provider com.android.providers.contacts.CallLogProvider from (null) (pid=")
+            && error.contains("uid=2000) requires android.permission.READ_CALL_LOG or android.permission.WRITE_CALL_LOG\n\tat android.os.Parcel."),
+        "{error}"
+    );
+    assert!(stdout(&adb.shell("content query --uri content://sms --projection _id")).starts_with("Row: 0 "));
+    let appops = adb.shell("appops set com.android.shell WRITE_SMS allow");
+    assert_eq!(status(&appops), 255);
+    assert!(
+        String::from_utf8_lossy(&appops.stderr).contains(
+            "java.lang.SecurityException: uid 2000 does not have android.permission.MANAGE_APP_OPS_MODES."
+        ),
+        "{appops:?}"
+    );
+    assert_eq!(stdout(&adb.shell("appops get com.android.shell WRITE_SMS")), "WRITE_SMS: default\n");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::device::adb::{AdbError, AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions, Connection};
 use crate::device::discovery::{self, DeviceState, FoundDevice, Remembered, ScanOptions};
-use crate::device::sim::android::{self, AndroidSimOptions, AuthMode, Profile};
+use crate::device::sim::android::{self, AndroidSimOptions, AuthMode, Profile, Refusal};
 use crate::{t, text};
 
 use super::{Failure, output};
@@ -30,6 +30,10 @@ pub struct SimAndroidArgs {
     /// How a new computer is treated: allow (asks, then allows), never (unauthorized), off (no check).
     #[arg(long, default_value = "allow")]
     pub auth: AuthMode,
+    /// Refuse what some makers' phones refuse USB debugging, comma-separated: calls, contacts, sms (reading
+    /// them), sms-write (restoring messages).
+    #[arg(long, value_name = "LIST")]
+    pub refuse: Option<String>,
 }
 
 fn config_dir() -> Result<PathBuf, Failure> {
@@ -162,11 +166,13 @@ pub fn sim_android(args: SimAndroidArgs) -> Result<(), Failure> {
         .profile
         .parse()
         .map_err(|e: crate::device::sim::android::SimError| Failure::usage(e.to_string()))?;
+    let refuse = Refusal::parse_list(args.refuse.as_deref().unwrap_or("")).map_err(Failure::usage)?;
     let mut options = AndroidSimOptions {
         listen: args.listen,
         profile,
         state_dir: args.state,
         auth: args.auth,
+        refuse,
         ..AndroidSimOptions::default()
     };
     if let Some(serial) = args.serial {

@@ -247,18 +247,17 @@ fn print_row_details(row: &CategoryReport, summary: &RestoreSummary) {
     if !matches!(row.check, Check::Matches | Check::NotCounted { reason: None }) {
         println!("  {}", t!("report-line", category = category, explanation = row.check.text()));
     }
-    if row.already_present > 0 || row.refused > 0 {
-        println!(
-            "  {}",
-            t!(
-                "restore-category",
-                category = category,
-                restored = row.restored,
-                present = row.already_present,
-                refused = row.refused
-            )
-        );
-    }
+    // Every category in words too, so what was restored, already there and refused reads plainly.
+    println!(
+        "  {}",
+        t!(
+            "restore-category",
+            category = category,
+            restored = row.restored,
+            present = row.already_present,
+            refused = row.refused
+        )
+    );
     for note in summary.categories.get(&row.category).map(|c| c.notes.as_slice()).unwrap_or_default() {
         println!("  {}", t!("restore-note", note = note.clone()));
     }

@@ -1,7 +1,10 @@
 //! Helpers shared by the end-to-end tests: where the real-world peer files are, building source trees,
-//! running the `lifeboat` binary, and comparing trees byte for byte and time for time.
+//! running the `lifeboat` binary, comparing trees byte for byte and time for time, and collecting what a
+//! device's walk reports (`walk::Collect`).
 
 #![allow(dead_code)]
+
+pub mod walk;
 
 use std::collections::BTreeMap;
 use std::fs;

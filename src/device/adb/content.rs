@@ -158,6 +158,19 @@ pub enum QueryError {
     Adb(AdbError),
 }
 
+/// A phone's refusal as a sentence: a permission denial (a `SecurityException`, as some makers' phones give
+/// the shell for the call log, the contacts or the messages) says that the phone keeps this from USB
+/// debugging, with the phone's own words after it.
+pub fn explain_refusal(message: &str) -> String {
+    let denial = message.contains("SecurityException") || message.contains("Permission Denial");
+    let message = message.trim().trim_start_matches("java.lang.SecurityException:").trim();
+    if denial {
+        format!("the phone does not allow this over USB debugging (some makers block it): {message}")
+    } else {
+        format!("the phone refused: {message}")
+    }
+}
+
 impl From<AdbError> for QueryError {
     fn from(error: AdbError) -> Self {
         QueryError::Adb(error)
@@ -357,5 +370,22 @@ mod tests {
             Some("sub_id".into())
         );
         assert!(provider_failure("Row: 0 _id=1\n", "").is_none());
+    }
+
+    #[test]
+    fn permission_denials_are_explained() {
+        let denial = explain_refusal(
+            "java.lang.SecurityException: Permission Denial: opening provider com.android.providers.contacts.CallLogProvider from (null) (pid=1, uid=2000) requires android.permission.READ_CALL_LOG or android.permission.WRITE_CALL_LOG",
+        );
+        assert!(denial.starts_with("the phone does not allow this over USB debugging"), "{denial}");
+        assert!(
+            denial
+                .ends_with("requires android.permission.READ_CALL_LOG or android.permission.WRITE_CALL_LOG")
+        );
+        assert!(!denial.contains("java.lang"), "{denial}");
+        assert_eq!(
+            explain_refusal("java.lang.IllegalArgumentException: Unknown URL content://x"),
+            "the phone refused: java.lang.IllegalArgumentException: Unknown URL content://x"
+        );
     }
 }

@@ -4,7 +4,8 @@
 //! commands during the walk and become record documents (JSON Lines, sorted by content id), kept in memory
 //! until the engine opens them; MMS attachments are streamed into a spill folder during the walk (their size
 //! must be known before they are stored). Photos, videos and other files are listed and streamed with the
-//! sync protocol and never held in memory.
+//! sync protocol and never held in memory, except small ones read ahead (see `readahead`) while the files
+//! are opened in the order the walk listed them.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -22,7 +23,8 @@ use crate::device::{
 };
 use crate::engine::Cancel;
 
-use super::content::QueryError;
+use super::content::{QueryError, explain_refusal};
+use super::readahead::{Planned, Readahead};
 use super::sync::{SyncReader, SyncSession};
 use super::{AdbError, AdbTarget, ConnectOptions, Connection};
 
@@ -88,6 +90,8 @@ pub struct AndroidDevice {
     /// Sync sessions that finished a file, ready for the next: opening a stream per file costs a round trip
     /// (adb pull keeps one session too).
     idle: Arc<Mutex<Vec<SyncSession>>>,
+    /// Small files of the last walk fetched ahead with pipelined requests.
+    readahead: Readahead,
 }
 
 /// A file being received; its session goes back to the pool once the file was read to its end.
@@ -194,6 +198,7 @@ impl AndroidDevice {
             os_version: prop("ro.build.version.release").map(|v| format!("Android {v}")),
         };
         Ok(Self {
+            readahead: Readahead::new(connection.clone()),
             connection,
             identity,
             options,
@@ -253,7 +258,7 @@ impl AndroidDevice {
     ) -> Result<(), DeviceError> {
         match error {
             QueryError::Refused(reason) => {
-                sink.unavailable(category, format!("the phone refused: {reason}"));
+                sink.unavailable(category, explain_refusal(&reason));
                 Ok(())
             }
             QueryError::Adb(error @ (AdbError::Disconnected { .. } | AdbError::Unauthorized { .. })) => {
@@ -295,12 +300,14 @@ impl AndroidDevice {
         sink.entry(entry)
     }
 
-    /// Walks folders under `/sdcard` with the sync protocol, depth first in name order.
+    /// Walks folders under `/sdcard` with the sync protocol, depth first in name order; the files listed are
+    /// added to `planned` in that order.
     fn walk_folders(
         &self,
         category: Category,
         folders: &[String],
         sink: &mut dyn WalkSink,
+        planned: &mut Vec<Planned>,
     ) -> Result<(), DeviceError> {
         let mut sync = self.connection.sync().map_err(|e| self.device_error(e))?;
         let mut stack: Vec<ItemPath> =
@@ -335,7 +342,9 @@ impl AndroidDevice {
                         Some(stat.mtime.saturating_mul(1_000_000_000)),
                     );
                     item.mode = Some(stat.mode & 0o7777);
-                    item.meta.insert("android_path".into(), serde_json::json!(format!("{phone_dir}/{name}")));
+                    let phone_path = format!("{phone_dir}/{name}");
+                    item.meta.insert("android_path".into(), serde_json::json!(phone_path));
+                    planned.push(Planned { path: item.path.clone(), phone_path, size: stat.size });
                     sink.entry(item)?;
                 } else {
                     sink.skipped(shown, "not a regular file (a link, device or pipe) and not copied".into());
@@ -359,7 +368,12 @@ impl AndroidDevice {
         Ok(spill.as_ref().map(|d| d.path().to_path_buf()).unwrap_or_default())
     }
 
-    fn walk_records(&self, category: Category, sink: &mut dyn WalkSink) -> Result<(), DeviceError> {
+    fn walk_records(
+        &self,
+        category: Category,
+        sink: &mut dyn WalkSink,
+        planned: &mut Vec<Planned>,
+    ) -> Result<(), DeviceError> {
         let mut skipped: Vec<(String, String)> = Vec::new();
         let mut note = |what: String, why: String| skipped.push((what, why));
         let result: Result<(), DeviceError> = match category {
@@ -412,14 +426,15 @@ impl AndroidDevice {
                             Some(stat.mtime.saturating_mul(1_000_000_000)),
                         );
                         entry.meta.insert("android_path".into(), serde_json::json!(phone_path));
+                        planned.push(Planned { path: entry.path.clone(), phone_path, size: stat.size });
                         sink.entry(entry)?;
                     }
                     Ok(())
                 }
                 Err(e) => self.refused(e, category, sink),
             },
-            Category::Photos => self.walk_folders(category, &self.options.media_folders, sink),
-            Category::Files => self.walk_folders(category, &self.options.file_folders, sink),
+            Category::Photos => self.walk_folders(category, &self.options.media_folders, sink, planned),
+            Category::Files => self.walk_folders(category, &self.options.file_folders, sink, planned),
         };
         for (what, why) in skipped {
             sink.skipped(what, why);
@@ -504,14 +519,14 @@ impl Device for AndroidDevice {
                         &self.options.file_folders
                     };
                     let mut tally = Tally { summaries: &mut summaries, cancel };
-                    self.walk_folders(category, folders, &mut tally)?;
+                    self.walk_folders(category, folders, &mut tally, &mut Vec::new())?;
                     continue;
                 }
             };
             let Some(summary) = summaries.iter_mut().find(|s| s.category == category) else { continue };
             match counted {
                 Ok(items) => summary.items = items,
-                Err(QueryError::Refused(reason)) => summary.unavailable = Some(reason),
+                Err(QueryError::Refused(reason)) => summary.unavailable = Some(explain_refusal(&reason)),
                 Err(QueryError::Adb(e)) if !e.retryable() => summary.unavailable = Some(e.to_string()),
                 Err(QueryError::Adb(e)) => return Err(self.device_error(e)),
             }
@@ -520,9 +535,11 @@ impl Device for AndroidDevice {
     }
 
     fn walk(&self, categories: &CategorySet, sink: &mut dyn WalkSink) -> Result<(), DeviceError> {
+        let mut planned = Vec::new();
         for category in categories.iter() {
-            self.walk_records(category, sink)?;
+            self.walk_records(category, sink, &mut planned)?;
         }
+        self.readahead.plan(planned);
         Ok(())
     }
 
@@ -536,6 +553,9 @@ impl Device for AndroidDevice {
             None => {
                 if entry.kind != EntryKind::File {
                     return Ok(Box::new(io::empty()));
+                }
+                if let Some(bytes) = self.readahead.take(&entry.path) {
+                    return Ok(Box::new(Cursor::new(bytes)));
                 }
                 let phone_path = entry
                     .meta

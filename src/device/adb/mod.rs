@@ -4,13 +4,14 @@
 //! Inside: `wire` (message framing), `key` (the host key shared with adb), `transport` (handshake and
 //! multiplexed streams), `server` (the adb server's smart sockets), `usb` (nusb), `shell` (shell v2),
 //! `sync` (file transfer), `content` (parsing `content query`), `records` (provider rows → normalized
-//! records), `device` (walk, open, survey), `restore`.
+//! records), `device` (walk, open, survey), `readahead` (pipelined fetching of small files), `restore`.
 
 mod content;
 mod device;
 mod error;
 mod key;
 mod read;
+mod readahead;
 mod records;
 mod restore;
 mod server;
@@ -170,12 +171,11 @@ impl Connection {
             AdbTarget::Tcp(addr) => Self::tcp(addr, options),
             AdbTarget::Server { port, serial } => Self::via_server(AdbServer::local(*port), serial),
             AdbTarget::Usb { serial } => {
-                let key = load_key(options)?;
                 let link = usb::open(serial)?;
                 let transport = Transport::connect(
                     serial,
                     link,
-                    &key,
+                    &|| load_key(options),
                     options.allow_wait,
                     options.on_allow_prompt.as_ref(),
                 )?;
@@ -199,7 +199,6 @@ impl Connection {
         let socket =
             TcpStream::connect_timeout(&socket_addr, options.connect_timeout).map_err(connect_error)?;
         let _ = socket.set_nodelay(true);
-        let key = load_key(options)?;
         let reader = socket.try_clone().map_err(connect_error)?;
         let for_timeout = socket.try_clone().map_err(connect_error)?;
         let for_shutdown = socket.try_clone().map_err(connect_error)?;
@@ -213,8 +212,13 @@ impl Connection {
                 let _ = for_shutdown.shutdown(std::net::Shutdown::Both);
             }),
         };
-        let transport =
-            Transport::connect(addr, link, &key, options.allow_wait, options.on_allow_prompt.as_ref())?;
+        let transport = Transport::connect(
+            addr,
+            link,
+            &|| load_key(options),
+            options.allow_wait,
+            options.on_allow_prompt.as_ref(),
+        )?;
         Ok(Self::direct(transport, addr.to_string(), AdbTarget::Tcp(addr.to_string())))
     }
 

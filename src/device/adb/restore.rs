@@ -4,8 +4,10 @@
 //! scanner at the end so the gallery shows them. Records are written through the content providers, and
 //! never twice: what the phone already has (same content id) is counted as already present, so a second
 //! restore changes nothing. Settings are written only from a short allow-list of portable, harmless ones.
-//! SMS/MMS need the `WRITE_SMS` app-op for the shell; a phone that still ignores the inserts is reported,
-//! and the messages stay in the backup, exportable.
+//! SMS/MMS need the `WRITE_SMS` app-op for the shell; a phone that refuses it, or still ignores the inserts,
+//! is reported with its reason, and the messages stay in the backup, exportable. A provider the phone will
+//! not open for USB debugging (a permission denial, as some makers give for the call log) counts every
+//! record of that document as refused, with the phone's words.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
@@ -19,7 +21,7 @@ use crate::data::{
 use crate::device::{DeviceError, Entry, EntryKind, RestoreCount, RestorePolicy, Restorer};
 
 use super::AdbError;
-use super::content::QueryError;
+use super::content::{QueryError, explain_refusal};
 use super::device::{AndroidDevice, SHARED};
 use super::records::{self, folder_code, role_code};
 use super::shell::command_line;
@@ -87,6 +89,31 @@ impl<'a> AndroidRestorer<'a> {
                 DeviceError::Protocol { device: self.name(), detail: format!("the phone refused: {reason}") }
             }
             QueryError::Adb(e) => self.fatal(e),
+        }
+    }
+
+    /// What the phone already holds, read to avoid duplicates; `Err(reason)` when the phone refuses to give it
+    /// (the document is then refused as a whole), a device error when the phone went away.
+    fn existing<T>(&self, read: Result<T, QueryError>) -> Result<Result<T, String>, DeviceError> {
+        match read {
+            Ok(value) => Ok(Ok(value)),
+            Err(QueryError::Refused(reason)) => Ok(Err(explain_refusal(&reason))),
+            Err(QueryError::Adb(e)) => Err(self.fatal(e)),
+        }
+    }
+
+    /// Every record of a document the phone will not take, counted as refused for one reason.
+    fn refuse_all<T: serde::de::DeserializeOwned>(
+        &self,
+        content: &mut dyn Read,
+        what: &str,
+        reason: &str,
+    ) -> RestoreCount {
+        let records = read_document::<T, _>(BufReader::new(content)).filter(Result::is_ok).count() as u64;
+        RestoreCount {
+            refused: records,
+            notes: vec![format!("{records} {what} were not restored: {reason}")],
+            ..RestoreCount::default()
         }
     }
 
@@ -190,13 +217,11 @@ impl<'a> AndroidRestorer<'a> {
 
     fn restore_contacts(&mut self, content: &mut dyn Read) -> Result<RestoreCount, DeviceError> {
         let mut ignore = |_: String, _: String| {};
-        let existing: HashSet<ContentId> = self
-            .device
-            .read_contacts(false, &mut ignore)
-            .map_err(|e| self.query_error(e))?
-            .iter()
-            .map(Contact::content_id)
-            .collect();
+        let existing: HashSet<ContentId> =
+            match self.existing(self.device.read_contacts(false, &mut ignore))? {
+                Ok(contacts) => contacts.iter().map(Contact::content_id).collect(),
+                Err(reason) => return Ok(self.refuse_all::<Contact>(content, "contacts", &reason)),
+            };
         let mut count = RestoreCount::default();
         let mut done: HashSet<ContentId> = HashSet::new();
         for contact in read_document::<Contact, _>(BufReader::new(content)) {
@@ -259,16 +284,56 @@ impl<'a> AndroidRestorer<'a> {
         Ok(self.device.connection().query("content://sms", &[], None).map_err(|e| self.query_error(e))?.len())
     }
 
+    /// Asks the phone to let the shell write messages; the phone's reason when it refuses.
+    fn allow_sms_writes(&self) -> Result<Option<String>, DeviceError> {
+        match self.device.connection().shell("appops set com.android.shell WRITE_SMS allow") {
+            Ok(output) if output.success() => Ok(None),
+            Ok(output) => {
+                let text = output.error_text();
+                // The exception's own line, without the shell command handler's preamble or the stack.
+                let reason = text
+                    .lines()
+                    .map(str::trim_end)
+                    .find(|l| !l.is_empty() && !l.starts_with('\t') && !l.starts_with("Exception occurred"))
+                    .unwrap_or("it gave no reason")
+                    .trim_start_matches("java.lang.SecurityException:")
+                    .trim_start_matches("Error:")
+                    .trim()
+                    .to_string();
+                Ok(Some(reason))
+            }
+            Err(e @ (AdbError::Disconnected { .. } | AdbError::Unauthorized { .. })) => Err(self.fatal(e)),
+            Err(other) => Ok(Some(other.to_string())),
+        }
+    }
+
+    /// The note for messages the phone would not take.
+    fn messages_refused_note(refused: u64, appop_refusal: Option<&str>) -> String {
+        let why = match appop_refusal {
+            Some(reason) => format!(
+                "it refused `appops set com.android.shell WRITE_SMS allow` ({reason}), and only the default messaging app may write messages"
+            ),
+            None => {
+                "it ignores what Lifeboat writes: only the default messaging app may write messages".into()
+            }
+        };
+        format!(
+            "{refused} messages were not written: this phone does not let Lifeboat write SMS/MMS; {why}. They stay in the backup: `lifeboat export SNAPSHOT --format sms-xml` (or `--format html`) gives them back as a file"
+        )
+    }
+
     fn restore_messages(&mut self, content: &mut dyn Read) -> Result<RestoreCount, DeviceError> {
-        let connection = self.device.connection();
         // Android lets only the default SMS app write messages; the shell may be allowed with an app-op.
-        let _ = connection.shell("appops set com.android.shell WRITE_SMS allow");
+        let appop_refusal = self.allow_sms_writes()?;
         let mut ignore = |_: String, _: String| {};
-        let (phone_messages, _) =
-            self.device.read_messages(None, &mut ignore).map_err(|e| self.query_error(e))?;
-        let existing: HashSet<ContentId> = phone_messages.iter().map(Message::content_id).collect();
+        let existing: HashSet<ContentId> =
+            match self.existing(self.device.read_messages(None, &mut ignore))? {
+                Ok((messages, _)) => messages.iter().map(Message::content_id).collect(),
+                Err(reason) => return Ok(self.refuse_all::<Message>(content, "messages", &reason)),
+            };
         let mut count = RestoreCount::default();
         let mut done: HashSet<ContentId> = HashSet::new();
+        // Until one message is seen arriving, an ignored insert means the phone ignores them all.
         let mut verified = false;
         let mut messages = read_document::<Message, _>(BufReader::new(content));
         while let Some(message) = messages.next() {
@@ -279,13 +344,29 @@ impl<'a> AndroidRestorer<'a> {
                 count.already_present += 1;
                 continue;
             }
-            let before = if verified { 0 } else { self.sms_count()? };
             let inserted = match message.kind {
-                MessageKind::Sms => self.insert_sms(&message),
+                MessageKind::Sms if verified => self.insert_sms(&message).map(|()| true),
+                MessageKind::Sms => self.insert_sms_counted(&message),
                 MessageKind::Mms => self.insert_mms(&message),
             };
             match inserted {
-                Ok(()) => {}
+                Ok(true) => {
+                    verified = true;
+                    count.restored += 1;
+                }
+                Ok(false) if !verified => {
+                    let refused = 1 + messages.filter(Result::is_ok).count() as u64;
+                    count.refused += refused;
+                    count.notes.push(Self::messages_refused_note(refused, appop_refusal.as_deref()));
+                    return Ok(count);
+                }
+                Ok(false) => {
+                    count.refused += 1;
+                    count.notes.push(format!(
+                        "message of {}: the phone ignored it",
+                        crate::vault::rfc3339(message.date.saturating_mul(1_000_000))
+                    ));
+                }
                 Err(e @ (DeviceError::Disconnected { .. } | DeviceError::Unauthorized { .. })) => {
                     return Err(e);
                 }
@@ -295,23 +376,17 @@ impl<'a> AndroidRestorer<'a> {
                         "message of {}: {e}",
                         crate::vault::rfc3339(message.date.saturating_mul(1_000_000))
                     ));
-                    continue;
                 }
             }
-            if !verified && message.kind == MessageKind::Sms {
-                if self.sms_count()? == before {
-                    // The phone ignored the insert: it does not let the shell write messages.
-                    count.refused += 1 + messages.count() as u64;
-                    count.notes.push(
-                        "this phone does not let Lifeboat write SMS/MMS (only the default messaging app may); the messages stay in the backup and can be exported".into(),
-                    );
-                    return Ok(count);
-                }
-                verified = true;
-            }
-            count.restored += 1;
         }
         Ok(count)
+    }
+
+    /// Inserts an SMS and checks that the phone has one more; `false` when it silently ignored it.
+    fn insert_sms_counted(&self, message: &Message) -> Result<bool, DeviceError> {
+        let before = self.sms_count()?;
+        self.insert_sms(message)?;
+        Ok(self.sms_count()? > before)
     }
 
     fn insert_sms(&self, message: &Message) -> Result<(), DeviceError> {
@@ -338,7 +413,8 @@ impl<'a> AndroidRestorer<'a> {
         self.insert("content://sms", &binds)
     }
 
-    fn insert_mms(&self, message: &Message) -> Result<(), DeviceError> {
+    /// Inserts an MMS with its addresses and parts; `false` when the phone silently ignored it.
+    fn insert_mms(&self, message: &Message) -> Result<bool, DeviceError> {
         let marker = format!("lifeboat-{}", crate::vault::Id::random().to_hex());
         let incoming = message.is_incoming();
         let mut binds = vec![
@@ -357,9 +433,7 @@ impl<'a> AndroidRestorer<'a> {
             binds.push(bind("thread_id", 'l', &thread.to_string()));
         }
         self.insert("content://mms", &binds)?;
-        let id = self.find_by_marker("content://mms", "tr_id", &marker)?.ok_or_else(|| {
-            DeviceError::Protocol { device: self.name(), detail: "the phone ignored the message".into() }
-        })?;
+        let Some(id) = self.find_by_marker("content://mms", "tr_id", &marker)? else { return Ok(false) };
         for address in &message.addresses {
             let uri = format!("content://mms/{id}/addr");
             self.insert(
@@ -420,7 +494,7 @@ impl<'a> AndroidRestorer<'a> {
                 }
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// The phone's conversation for an MMS, so it shows up with its SMS: Android's own lookup
@@ -460,13 +534,10 @@ impl<'a> AndroidRestorer<'a> {
     }
 
     fn restore_calls(&mut self, content: &mut dyn Read) -> Result<RestoreCount, DeviceError> {
-        let existing: HashSet<ContentId> = self
-            .device
-            .read_calls()
-            .map_err(|e| self.query_error(e))?
-            .iter()
-            .map(CallEntry::content_id)
-            .collect();
+        let existing: HashSet<ContentId> = match self.existing(self.device.read_calls())? {
+            Ok(calls) => calls.iter().map(CallEntry::content_id).collect(),
+            Err(reason) => return Ok(self.refuse_all::<CallEntry>(content, "calls", &reason)),
+        };
         let mut count = RestoreCount::default();
         let mut done = HashSet::new();
         for call in read_document::<CallEntry, _>(BufReader::new(content)) {

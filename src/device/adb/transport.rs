@@ -114,12 +114,14 @@ impl std::fmt::Debug for Transport {
 }
 
 impl Transport {
-    /// Connects over `link`: CNXN, then AUTH with `key` (signature first; the public key if the phone does not
-    /// know it yet, waiting up to `allow_wait` for the person to tap Allow).
+    /// Connects over `link`: CNXN, then AUTH with the key `load_key` gives (signature first; the public key if
+    /// the phone does not know it yet, waiting up to `allow_wait` for the person to tap Allow). The key is
+    /// loaded (or made) only when the phone asks for it: an emulator or a phone without authentication never
+    /// needs one.
     pub fn connect(
         name: &str,
         link: Link,
-        key: &AdbKey,
+        load_key: &dyn Fn() -> Result<AdbKey, AdbError>,
         allow_wait: Duration,
         on_prompt: Option<&super::AllowPrompt>,
     ) -> Result<Self, AdbError> {
@@ -134,6 +136,7 @@ impl Transport {
             .write_to(&mut *writer)
             .map_err(lost)?;
         set_timeout(Some(HANDSHAKE_TIMEOUT));
+        let mut key: Option<AdbKey> = None;
         let mut sent_signature = false;
         let mut deadline: Option<Instant> = None;
         let connected = loop {
@@ -158,7 +161,10 @@ impl Transport {
             match (message.command, message.arg0) {
                 (wire::A_CNXN, _) => break message,
                 (wire::A_AUTH, wire::AUTH_TOKEN) if !sent_signature => {
-                    let signature = key.sign(&message.payload)?;
+                    let signature = match &mut key {
+                        Some(key) => key.sign(&message.payload)?,
+                        empty => empty.insert(load_key()?).sign(&message.payload)?,
+                    };
                     Message::new(wire::A_AUTH, wire::AUTH_SIGNATURE, 0, signature)
                         .write_to(&mut *writer)
                         .map_err(lost)?;
@@ -169,7 +175,11 @@ impl Transport {
                     if deadline.is_some() {
                         continue;
                     }
-                    let mut public = key.public_key_line().into_bytes();
+                    let mut public = match &mut key {
+                        Some(key) => key.public_key_line(),
+                        empty => empty.insert(load_key()?).public_key_line(),
+                    }
+                    .into_bytes();
                     public.push(0);
                     Message::new(wire::A_AUTH, wire::AUTH_RSAPUBLICKEY, 0, public)
                         .write_to(&mut *writer)

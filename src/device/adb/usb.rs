@@ -172,3 +172,7 @@ mod tests {
         assert!(!is_adb_interface(0xff, 0x42, 0x03), "fastboot is 0xff/0x42/0x03");
     }
 }
+
+#[cfg(test)]
+#[path = "usb_tests.rs"]
+mod capture_tests;

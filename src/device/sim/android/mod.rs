@@ -7,7 +7,8 @@
 //!
 //! Inside: `message` (framing), `auth` (RSA keys), `connection` and `stream` (the transport), `services`,
 //! `sync` and `shell` (what a host can open), `phone` (state and content providers), `vfs` (the file
-//! system) and `profile` (generation).
+//! system), `profile` (generation) and `refusals` (what the phone keeps from the shell, like some makers'
+//! phones).
 
 mod auth;
 mod connection;
@@ -15,6 +16,7 @@ mod error;
 mod message;
 mod phone;
 mod profile;
+mod refusals;
 mod services;
 mod shell;
 mod stream;
@@ -23,7 +25,9 @@ mod vfs;
 
 pub use error::SimError;
 pub use profile::Profile;
+pub use refusals::Refusal;
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -82,6 +86,9 @@ pub struct AndroidSimOptions {
     pub auth: AuthMode,
     /// A folder of real photos to add to the camera roll of a new phone (JPEG, PNG and HEIC files).
     pub photos_from: Option<PathBuf>,
+    /// What the phone refuses the shell, as some makers' phones do (for as long as it runs; not stored in
+    /// the state folder).
+    pub refuse: BTreeSet<Refusal>,
 }
 
 impl Default for AndroidSimOptions {
@@ -94,6 +101,7 @@ impl Default for AndroidSimOptions {
             seed: 1,
             auth: AuthMode::Allow,
             photos_from: None,
+            refuse: BTreeSet::new(),
         }
     }
 }
@@ -221,7 +229,8 @@ fn open_or_create(state_dir: &Path, options: &AndroidSimOptions) -> Result<Phone
         fs::create_dir_all(state_dir).map_err(|e| SimError::io("create", state_dir, e))?;
         profile::generate(state_dir, options)?;
     }
-    let phone = Phone::open(state_dir)?;
+    let mut phone = Phone::open(state_dir)?;
+    phone.refuse(options.refuse.clone());
     let existing = phone.file().profile.clone();
     if existing != options.profile.as_str() {
         return Err(SimError::ProfileMismatch {

@@ -175,6 +175,17 @@ impl AdbStream {
     }
 }
 
+impl super::sync::SyncStream for AdbStream {
+    fn input_waiting(&self) -> bool {
+        self.pending_at < self.pending.len() || !self.shared.lock().inbound.is_empty()
+    }
+
+    fn may_send(&self) -> bool {
+        let state = self.shared.lock();
+        state.may_send || state.closed
+    }
+}
+
 impl Read for AdbStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {

@@ -5,6 +5,11 @@
 //! and RECV follow with a setup packet carrying mode and flags; this phone declines every compression flag
 //! (it advertises none), so the host sends plain DATA. A failure is a FAIL with a message, after which
 //! adbd ends the session, and so does this phone.
+//!
+//! Replies go out the way adbd's socket sends them: a host that sends several requests at once (pipelining)
+//! gets several replies per ADB message, because replies are gathered while more requests are waiting and
+//! the host has not yet acknowledged the last message, and sent when it has, when no request is waiting, or
+//! when a full message's worth is gathered.
 
 use std::io::{self, Read, Write};
 
@@ -38,16 +43,31 @@ pub const SYNC_DATA_MAX: usize = 64 * 1024;
 const MAX_PATH: u32 = 1024;
 /// Largest DATA chunk accepted from a host; adb never sends more than 64 KiB, this leaves room.
 const MAX_INBOUND_DATA: u32 = 1024 * 1024;
+/// Replies gathered at most before they are sent whatever the host does (adbd's largest message).
+const BATCH_REPLIES: usize = 256 * 1024;
 /// The one SND2 flag this phone understands: none of them (compression and dry-run are not advertised).
 const KNOWN_SEND_FLAGS: u32 = 0;
 
+/// What a sync session may ask of its stream besides bytes, to batch replies as adbd does. The defaults
+/// (never more input waiting, always free to send) make every reply go out before the next request is read.
+pub trait SyncStream: Read + Write {
+    /// Whether the host has already sent more than has been read.
+    fn input_waiting(&self) -> bool {
+        false
+    }
+    /// Whether a message written now would go out at once (the host acknowledged the last one).
+    fn may_send(&self) -> bool {
+        true
+    }
+}
+
 /// Serves one sync session on a stream.
-pub fn serve(phone: &Phone, stream: &mut (impl Read + Write)) -> io::Result<()> {
+pub fn serve(phone: &Phone, stream: &mut impl SyncStream) -> io::Result<()> {
     serve_vfs(phone.vfs(), stream)
 }
 
 /// Serves one sync session over `vfs`.
-pub fn serve_vfs(vfs: &Vfs, stream: &mut (impl Read + Write)) -> io::Result<()> {
+pub fn serve_vfs(vfs: &Vfs, stream: &mut impl SyncStream) -> io::Result<()> {
     let mut session = Session { vfs, io: stream, out: Vec::new() };
     let result = session.run();
     session.flush().and(result)
@@ -70,14 +90,14 @@ impl From<io::Error> for End {
     }
 }
 
-struct Session<'a, S: Read + Write> {
+struct Session<'a, S: SyncStream> {
     vfs: &'a Vfs,
     io: &'a mut S,
     /// Replies are gathered and sent in large writes: one ADB packet per 8-byte header would be slow.
     out: Vec<u8>,
 }
 
-impl<S: Read + Write> Session<'_, S> {
+impl<S: SyncStream> Session<'_, S> {
     fn run(&mut self) -> io::Result<()> {
         loop {
             match self.one_request() {
@@ -121,9 +141,13 @@ impl<S: Read + Write> Session<'_, S> {
         }
     }
 
-    /// Reads exactly `buf.len()` bytes, flushing replies first so the host is never left waiting.
+    /// Reads exactly `buf.len()` bytes. Replies gathered so far go out first unless the host has already sent
+    /// more requests and has not yet acknowledged our last message: then they wait, and go out with the
+    /// replies to those requests (the host is never left waiting for a reply while nothing else is sent).
     fn read_exact(&mut self, buf: &mut [u8]) -> io::Result<()> {
-        self.flush()?;
+        if !self.io.input_waiting() || self.io.may_send() || self.out.len() >= BATCH_REPLIES {
+            self.flush()?;
+        }
         self.io.read_exact(buf)
     }
 

@@ -19,6 +19,8 @@ impl Read for Script {
     }
 }
 
+impl SyncStream for Script {}
+
 impl Write for Script {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.output.extend_from_slice(buf);
@@ -212,4 +214,62 @@ fn parses_modes_like_strtoul() {
     assert_eq!(parse_mode(b"0644"), Some(0o644));
     assert_eq!(parse_mode(b"0x1a4"), Some(0o644));
     assert_eq!(parse_mode(b"rw"), None);
+}
+
+/// A host that pipelines: it has sent everything at once and acknowledges nothing until it has read, like
+/// a real host whose acknowledgement of the last message is still on its way. Each write is one message.
+struct Pipelining {
+    input: Cursor<Vec<u8>>,
+    messages: Vec<Vec<u8>>,
+    acknowledged: bool,
+}
+
+impl SyncStream for Pipelining {
+    fn input_waiting(&self) -> bool {
+        (self.input.position() as usize) < self.input.get_ref().len()
+    }
+    fn may_send(&self) -> bool {
+        self.acknowledged
+    }
+}
+
+impl Read for Pipelining {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.input.read(buf)
+    }
+}
+
+impl Write for Pipelining {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.messages.push(buf.to_vec());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn pipelined_requests_get_their_answers_batched_as_adbd_sends_them() {
+    let (_dir, vfs) = phone_fs();
+    let mut input = Vec::new();
+    for _ in 0..3 {
+        input.extend(request(b"RCV2", b"/sdcard/DCIM/a.jpg"));
+        input.extend(request(b"RCV2", &[]));
+    }
+    input.extend(request(b"QUIT", &[]));
+    let expected = run(&vfs, input.clone());
+
+    // While the host has more requests waiting and has not acknowledged, answers are gathered: one message.
+    let mut host =
+        Pipelining { input: Cursor::new(input.clone()), messages: Vec::new(), acknowledged: false };
+    serve_vfs(&vfs, &mut host).unwrap();
+    assert_eq!(host.messages.len(), 1, "three answers, one message");
+    assert_eq!(host.messages.concat(), expected, "the same bytes as answered one by one");
+
+    // A host that has acknowledged gets each answer as soon as it is ready.
+    let mut host = Pipelining { input: Cursor::new(input), messages: Vec::new(), acknowledged: true };
+    serve_vfs(&vfs, &mut host).unwrap();
+    assert_eq!(host.messages.len(), 3);
+    assert_eq!(host.messages.concat(), expected);
 }

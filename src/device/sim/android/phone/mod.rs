@@ -13,7 +13,7 @@
 pub mod providers;
 mod schema;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -21,6 +21,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use super::error::SimError;
+use super::refusals::{self, Refusal};
 use super::vfs::{Quirks, Vfs};
 use providers::Providers;
 
@@ -143,6 +144,7 @@ pub struct Phone {
     vfs: Vfs,
     providers: Providers,
     appops: Mutex<BTreeMap<String, String>>,
+    refusals: BTreeSet<Refusal>,
 }
 
 impl Phone {
@@ -183,6 +185,7 @@ impl Phone {
             vfs: Vfs::new(fs_root, quirks),
             providers,
             appops: Mutex::new(appops),
+            refusals: BTreeSet::new(),
         })
     }
 
@@ -234,9 +237,25 @@ impl Phone {
         fs::write(&path, text).map_err(|e| SimError::io("write", &path, e))
     }
 
-    /// Whether the shell may write SMS and MMS: only once `appops set com.android.shell WRITE_SMS allow` ran.
+    /// Whether the shell may write SMS and MMS: only once `appops set com.android.shell WRITE_SMS allow` ran,
+    /// and never on a phone refusing `sms-write`.
     pub fn shell_may_write_sms(&self) -> bool {
-        self.appop("com.android.shell", "WRITE_SMS") == "allow"
+        !self.refuses(Refusal::SmsWrite) && self.appop("com.android.shell", "WRITE_SMS") == "allow"
+    }
+
+    /// Makes the phone refuse these things from now on.
+    pub fn refuse(&mut self, refusals: BTreeSet<Refusal>) {
+        self.refusals = refusals;
+    }
+
+    /// Whether the phone refuses `refusal`.
+    pub fn refuses(&self, refusal: Refusal) -> bool {
+        self.refusals.contains(&refusal)
+    }
+
+    /// The "Permission Denial" a phone refusing the provider of `authority` gives the shell, if it does.
+    pub fn provider_denial(&self, authority: &str) -> Option<String> {
+        refusals::provider_denial(&self.refusals, authority)
     }
 }
 

@@ -83,6 +83,9 @@ pub enum ProviderError {
     /// There is no file behind the URI.
     #[error("java.io.FileNotFoundException: {0}")]
     NotFound(String),
+    /// The system will not open the provider for the shell (a phone refusing it, see `refusals`).
+    #[error("java.lang.SecurityException: {0}")]
+    Security(String),
 }
 
 impl From<rusqlite::Error> for ProviderError {

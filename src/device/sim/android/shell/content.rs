@@ -181,6 +181,21 @@ fn report(io: &mut ShellIo<'_>, uri: &str, error: &ProviderError) -> io::Result<
     let authority = split_uri(uri).map(|(a, _)| a).unwrap_or_default();
     writeln!(io.err, "Error while accessing provider:{authority}")?;
     writeln!(io.err, "{error}")?;
+    if let ProviderError::Security(_) = error {
+        // Thrown by the activity manager while looking the provider up, so it arrives through a Parcel.
+        writeln!(io.err, "\tat android.os.Parcel.createExceptionOrNull(Parcel.java:3011)")?;
+        writeln!(io.err, "\tat android.os.Parcel.createException(Parcel.java:2995)")?;
+        writeln!(io.err, "\tat android.os.Parcel.readException(Parcel.java:2978)")?;
+        writeln!(io.err, "\tat android.os.Parcel.readException(Parcel.java:2920)")?;
+        writeln!(
+            io.err,
+            "\tat android.app.IActivityManager$Stub$Proxy.getContentProviderExternal(IActivityManager.java:7029)"
+        )?;
+        writeln!(io.err, "\tat com.android.commands.content.Content$Command.execute(Content.java:508)")?;
+        writeln!(io.err, "\tat com.android.commands.content.Content.main(Content.java:735)")?;
+        writeln!(io.err, "\tat com.android.internal.os.RuntimeInit.nativeFinishInit(Native Method)")?;
+        return writeln!(io.err, "\tat com.android.internal.os.RuntimeInit.main(RuntimeInit.java:355)");
+    }
     writeln!(io.err, "\tat com.android.commands.content.Content$Command.execute(Content.java:521)")?;
     writeln!(io.err, "\tat com.android.commands.content.Content.main(Content.java:735)")?;
     writeln!(io.err, "\tat com.android.internal.os.RuntimeInit.nativeFinishInit(Native Method)")?;
@@ -198,6 +213,11 @@ pub fn run(phone: &Phone, args: &[String], io: &mut ShellIo<'_>) -> Outcome {
         }
     };
     let uri = request.uri.clone().unwrap_or_default();
+    let authority = split_uri(&uri).map(|(a, _)| a).unwrap_or_default();
+    if let Some(denial) = phone.provider_denial(&authority) {
+        report(io, &uri, &ProviderError::Security(denial))?;
+        return Ok(0);
+    }
     let providers = phone.providers();
     let may_write_sms = phone.shell_may_write_sms();
     let outcome: Result<(), ProviderError> = match request.operation.as_str() {

@@ -94,3 +94,38 @@ fn system_commands_answer_like_android() {
         Some("java.lang.IllegalStateException: Could not find provider: nope")
     );
 }
+
+#[test]
+fn a_phone_refusing_the_call_log_and_sms_writes_says_what_a_real_one_says() {
+    let (_dir, mut phone) = phone();
+    let (out, err, status) = run(&phone, "content query --uri content://call_log/calls");
+    assert_eq!((out.as_str(), err.as_str(), status), ("No result found.\n", "", 0));
+    assert_eq!(run(&phone, "appops set com.android.shell WRITE_SMS allow").2, 0);
+    assert!(phone.shell_may_write_sms());
+
+    phone.refuse(crate::device::sim::android::Refusal::parse_list("calls,sms-write").unwrap());
+    let (out, err, status) = run(&phone, "content query --uri content://call_log/calls --projection _id");
+    assert_eq!((out.as_str(), status), ("", 0), "the content tool exits 0 even when refused");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "Error while accessing provider:call_log");
+    assert!(
+        lines[1].starts_with("java.lang.SecurityException: Permission Denial: opening provider com.android.providers.contacts.CallLogProvider from (null) (pid=")
+            && lines[1].ends_with("requires android.permission.READ_CALL_LOG or android.permission.WRITE_CALL_LOG"),
+        "{err}"
+    );
+    assert!(lines[2..].iter().all(|l| l.starts_with("\tat ")), "{err}");
+    assert!(
+        run(&phone, "content insert --uri content://call_log/calls --bind number:s:1")
+            .1
+            .contains("Permission Denial")
+    );
+    assert_eq!(run(&phone, "content query --uri content://sms").1, "", "SMS can still be read");
+
+    let (_, err, status) = run(&phone, "appops set com.android.shell WRITE_SMS allow");
+    assert_eq!(status, 255);
+    assert!(err.contains("Exception occurred while executing 'set':\njava.lang.SecurityException: uid 2000 does not have android.permission.MANAGE_APP_OPS_MODES."), "{err}");
+    assert!(!phone.shell_may_write_sms(), "an app-op allowed earlier no longer helps");
+    let (out, err, _) = run(&phone, "content insert --uri content://sms --bind address:s:1 --bind body:s:hi");
+    assert_eq!((out.as_str(), err.as_str()), ("", ""), "the insert is ignored without a word, as on a phone");
+    assert_eq!(run(&phone, "content query --uri content://sms").0, "No result found.\n");
+}

@@ -5,6 +5,7 @@ use std::io;
 use super::ShellIo;
 use crate::device::sim::android::phone::{Package, Phone};
 use crate::device::sim::android::profile::civil;
+use crate::device::sim::android::refusals::{APPOPS_DENIAL, Refusal};
 
 type Outcome = io::Result<u8>;
 
@@ -317,6 +318,10 @@ pub fn appops(phone: &Phone, args: &[String], io: &mut ShellIo<'_>) -> Outcome {
             }
             if phone.file().packages.iter().all(|p| p.name != *package) {
                 writeln!(io.err, "Error: Unknown package: {package}")?;
+                return Ok(255);
+            }
+            if phone.refuses(Refusal::SmsWrite) {
+                io.err.write_all(APPOPS_DENIAL.as_bytes())?;
                 return Ok(255);
             }
             match phone.set_appop(package, op, mode) {
