@@ -68,7 +68,7 @@ fn main() {
         let mut pull = adb.command(&["-s", &addr, "pull", "-a"]);
         pull.args(PHOTO_FOLDERS.map(|f| format!("/sdcard/{f}"))).arg(&into);
         pulls.push(run(&mut pull));
-        let (pulled_files, pulled_bytes) = tree_size(&[into.clone()]);
+        let (pulled_files, pulled_bytes) = tree_size(std::slice::from_ref(&into));
         assert_eq!((pulled_files, pulled_bytes), (files, bytes), "adb pull copied the whole tree");
         fs::remove_dir_all(&into).expect("remove the pulled copy");
 
