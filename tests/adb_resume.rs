@@ -69,6 +69,11 @@ fn a_phone_unplugged_mid_backup_stops_cleanly_and_the_next_backup_resumes() {
     let connect = ConnectOptions { key_path: Some(dir.path().join("adbkey")), ..ConnectOptions::default() };
 
     let phone = start(&state, "127.0.0.1:0");
+    // Small photos are read ahead as soon as the backup takes them in order, and the demo phone's all fit in
+    // the read-ahead: a video too large for it, last in the walk, is still on the phone when the plug is
+    // pulled, so the backup cannot finish without it.
+    let video = state.join("fs/storage/emulated/0/DCIM/Camera/ZZZ_big.mp4");
+    std::fs::write(&video, vec![7u8; 3 * 1024 * 1024]).unwrap();
     let addr = phone.addr().to_string();
     let device =
         AndroidDevice::connect(&AdbTarget::Tcp(addr.clone()), &connect, AndroidOptions::default()).unwrap();

@@ -87,6 +87,8 @@ pub fn parse_rows(text: &str, columns: &[String], ids: &[i64]) -> Option<Vec<Par
     if columns.first().map(String::as_str) != Some("_id") {
         return None;
     }
+    // The text that starts each column's value, made once: a phone's whole message store is parsed here.
+    let anchors: Vec<String> = columns.iter().map(|c| format!(", {c}=")).collect();
     let start_of = |k: usize| -> String {
         match columns.get(1) {
             Some(next) => format!("Row: {k} _id={}, {next}=", ids[k]),
@@ -115,10 +117,9 @@ pub fn parse_rows(text: &str, columns: &[String], ids: &[i64]) -> Option<Vec<Par
         let mut values = Vec::with_capacity(columns.len());
         let mut rest = body.strip_prefix(&format!("{}=", columns[0]))?;
         for i in 0..columns.len() {
-            match columns.get(i + 1) {
-                Some(next) => {
-                    let anchor = format!(", {next}=");
-                    let at = rest.find(&anchor)?;
+            match anchors.get(i + 1) {
+                Some(anchor) => {
+                    let at = rest.find(anchor.as_str())?;
                     values.push(cell(&rest[..at]));
                     rest = &rest[at + anchor.len()..];
                 }
@@ -126,7 +127,8 @@ pub fn parse_rows(text: &str, columns: &[String], ids: &[i64]) -> Option<Vec<Par
             }
         }
         let doubtful = values.iter().flatten().any(|value| {
-            value.contains("\nRow: ") || columns.iter().any(|c| value.contains(&format!(", {c}=")))
+            value.contains("\nRow: ")
+                || (value.contains(", ") && anchors.iter().any(|anchor| value.contains(anchor.as_str())))
         });
         rows.push(ParsedRow { values, doubtful });
     }
