@@ -43,6 +43,33 @@ impl MessageFolder {
     pub fn is_incoming(self) -> bool {
         self == MessageFolder::Inbox
     }
+
+    /// The folder an Android message box code stands for (`Telephony.TextBasedSmsColumns.TYPE` for SMS,
+    /// `Mms.MESSAGE_BOX` for MMS; the same numbers in SMS Backup & Restore files and `adb backup` files).
+    pub fn from_android(code: i64) -> Self {
+        match code {
+            1 => MessageFolder::Inbox,
+            2 => MessageFolder::Sent,
+            3 => MessageFolder::Draft,
+            4 => MessageFolder::Outbox,
+            5 => MessageFolder::Failed,
+            6 => MessageFolder::Queued,
+            other => MessageFolder::Other(other),
+        }
+    }
+
+    /// The Android message box code of this folder.
+    pub fn android_code(self) -> i64 {
+        match self {
+            MessageFolder::Inbox => 1,
+            MessageFolder::Sent => 2,
+            MessageFolder::Draft => 3,
+            MessageFolder::Outbox => 4,
+            MessageFolder::Failed => 5,
+            MessageFolder::Queued => 6,
+            MessageFolder::Other(code) => code,
+        }
+    }
 }
 
 /// What role an address plays in one message (the PDU header it came from, for MMS).
@@ -291,6 +318,16 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn android_box_codes_round_trip_including_unknown_ones() {
+        for code in [1, 2, 3, 4, 5, 6, 0, 7, 99] {
+            assert_eq!(MessageFolder::from_android(code).android_code(), code);
+        }
+        assert_eq!(MessageFolder::from_android(1), MessageFolder::Inbox);
+        assert_eq!(MessageFolder::from_android(2), MessageFolder::Sent);
+        assert_eq!(MessageFolder::from_android(42), MessageFolder::Other(42));
+    }
 
     fn sms(address: &str, date: i64, body: &str, folder: MessageFolder) -> Message {
         Message {

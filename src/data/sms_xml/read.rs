@@ -205,7 +205,7 @@ impl<R: BufRead> SmsXmlReader<R> {
     ) -> Result<Message, String> {
         let mut fields = Fields(attributes);
         let date = fields.required_int("date")?;
-        let folder = folder(fields.required_int("msg_box")?);
+        let folder = MessageFolder::from_android(fields.required_int("msg_box")?);
         let mut message = Message {
             kind: MessageKind::Mms,
             folder,
@@ -356,19 +356,6 @@ impl Fields {
     }
 }
 
-/// Android's message box codes (`Telephony.TextBasedSmsColumns.TYPE`, `Mms.MESSAGE_BOX`).
-pub(super) fn folder(code: i64) -> MessageFolder {
-    match code {
-        1 => MessageFolder::Inbox,
-        2 => MessageFolder::Sent,
-        3 => MessageFolder::Draft,
-        4 => MessageFolder::Outbox,
-        5 => MessageFolder::Failed,
-        6 => MessageFolder::Queued,
-        other => MessageFolder::Other(other),
-    }
-}
-
 /// Group MMS list their recipients joined by `~` (`+12121234567~+49215111111`).
 fn split_conversation(address: &str) -> Vec<String> {
     address.split('~').map(str::trim).filter(|a| !a.is_empty() && *a != "null").map(str::to_string).collect()
@@ -377,7 +364,7 @@ fn split_conversation(address: &str) -> Vec<String> {
 fn sms(attributes: Attributes, raw: Option<RawSource>) -> Result<Message, String> {
     let mut fields = Fields(attributes);
     let date = fields.required_int("date")?;
-    let folder = folder(fields.required_int("type")?);
+    let folder = MessageFolder::from_android(fields.required_int("type")?);
     let address = fields.take_text("address");
     let role = if folder.is_incoming() { AddressRole::From } else { AddressRole::To };
     let mut message = Message {

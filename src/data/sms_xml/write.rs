@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use super::text::{escape_attribute, readable_date};
 use super::{BackupKind, BackupRecord, SmsXmlError};
-use crate::data::{AddressRole, CallEntry, Message, MessageFolder, MessageKind, MessagePart, PartContent};
+use crate::data::{AddressRole, CallEntry, Message, MessageKind, MessagePart, PartContent};
 
 /// Header values for a new backup.
 #[derive(Debug, Clone, Default)]
@@ -124,7 +124,7 @@ impl<W: Write> SmsXmlWriter<W> {
         attrs.take_from(&message.extra, "protocol");
         attrs.push("address", address);
         attrs.push("date", message.date.to_string());
-        attrs.push("type", folder_code(message.folder).to_string());
+        attrs.push("type", message.folder.android_code().to_string());
         attrs.push("subject", or_null(&message.subject));
         attrs.push("body", or_null(&message.body));
         for key in ["toa", "sc_toa", "service_center"] {
@@ -148,7 +148,7 @@ impl<W: Write> SmsXmlWriter<W> {
     fn mms(&mut self, message: &Message) -> Result<(), SmsXmlError> {
         let mut attrs = Attrs::default();
         attrs.push("date", message.date.to_string());
-        attrs.push("msg_box", folder_code(message.folder).to_string());
+        attrs.push("msg_box", message.folder.android_code().to_string());
         attrs.push("address", message.conversation.join("~"));
         attrs.push("read", flag(message.read));
         if let Some(seen) = message.seen {
@@ -272,18 +272,6 @@ fn or_null(value: &Option<String>) -> String {
 
 fn flag(value: bool) -> String {
     if value { "1" } else { "0" }.to_string()
-}
-
-fn folder_code(folder: MessageFolder) -> i64 {
-    match folder {
-        MessageFolder::Inbox => 1,
-        MessageFolder::Sent => 2,
-        MessageFolder::Draft => 3,
-        MessageFolder::Outbox => 4,
-        MessageFolder::Failed => 5,
-        MessageFolder::Queued => 6,
-        MessageFolder::Other(code) => code,
-    }
 }
 
 fn address_code(role: AddressRole) -> i64 {

@@ -383,33 +383,6 @@ pub fn contact_data_rows(contact: &Contact) -> Vec<DataRow> {
     rows
 }
 
-/// The folder a `type` (SMS) or `msg_box` (MMS) code stands for.
-pub fn folder(code: Option<i64>) -> MessageFolder {
-    match code {
-        Some(1) => MessageFolder::Inbox,
-        Some(2) => MessageFolder::Sent,
-        Some(3) => MessageFolder::Draft,
-        Some(4) => MessageFolder::Outbox,
-        Some(5) => MessageFolder::Failed,
-        Some(6) => MessageFolder::Queued,
-        Some(other) => MessageFolder::Other(other),
-        None => MessageFolder::Other(0),
-    }
-}
-
-/// The SMS `type` code of a folder.
-pub fn folder_code(folder: MessageFolder) -> i64 {
-    match folder {
-        MessageFolder::Inbox => 1,
-        MessageFolder::Sent => 2,
-        MessageFolder::Draft => 3,
-        MessageFolder::Outbox => 4,
-        MessageFolder::Failed => 5,
-        MessageFolder::Queued => 6,
-        MessageFolder::Other(code) => code,
-    }
-}
-
 /// SMS columns read.
 pub const SMS_COLUMNS: [&str; 18] = [
     "thread_id",
@@ -438,7 +411,7 @@ fn raw_row(format: &str, value: serde_json::Value) -> Option<RawSource> {
 
 /// One SMS.
 pub fn sms_from_row(row: &ContentRow) -> Message {
-    let folder = folder(row.int("type"));
+    let folder = row.int("type").map_or(MessageFolder::Other(0), MessageFolder::from_android);
     let address = row.get("address").map(str::to_string);
     let role = if folder.is_incoming() { AddressRole::From } else { AddressRole::To };
     Message {
@@ -525,7 +498,7 @@ pub fn mms_from_rows(
     parts: Vec<MessagePart>,
     raw_parts: Vec<serde_json::Value>,
 ) -> Message {
-    let folder = folder(row.int("msg_box"));
+    let folder = row.int("msg_box").map_or(MessageFolder::Other(0), MessageFolder::from_android);
     let mut message_addresses = Vec::new();
     let mut conversation = Vec::new();
     for address in addresses {

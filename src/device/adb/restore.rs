@@ -23,7 +23,7 @@ use crate::device::{DeviceError, Entry, EntryKind, RestoreCount, RestorePolicy, 
 use super::AdbError;
 use super::content::{QueryError, explain_refusal};
 use super::device::{AndroidDevice, SHARED};
-use super::records::{self, folder_code, role_code};
+use super::records::{self, role_code};
 use super::shell::command_line;
 use super::sync::S_IFREG;
 
@@ -393,7 +393,7 @@ impl<'a> AndroidRestorer<'a> {
         let mut binds = vec![
             bind("address", 's', message.conversation.first().map(String::as_str).unwrap_or("")),
             bind("date", 'l', &message.date.to_string()),
-            bind("type", 'i', &folder_code(message.folder).to_string()),
+            bind("type", 'i', &message.folder.android_code().to_string()),
             bind("read", 'i', if message.read { "1" } else { "0" }),
             bind("seen", 'i', if message.seen.unwrap_or(true) { "1" } else { "0" }),
             bind("locked", 'i', if message.locked { "1" } else { "0" }),
@@ -419,7 +419,7 @@ impl<'a> AndroidRestorer<'a> {
         let incoming = message.is_incoming();
         let mut binds = vec![
             bind("date", 'l', &message.date.div_euclid(1000).to_string()),
-            bind("msg_box", 'i', &folder_code(message.folder).to_string()),
+            bind("msg_box", 'i', &message.folder.android_code().to_string()),
             bind("read", 'i', if message.read { "1" } else { "0" }),
             bind("seen", 'i', if message.seen.unwrap_or(true) { "1" } else { "0" }),
             bind("m_type", 'i', if incoming { "132" } else { "128" }),

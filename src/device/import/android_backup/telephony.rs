@@ -72,7 +72,7 @@ pub fn messages_from_telephony_backup(kind: MessageKind, bytes: &[u8]) -> Result
 }
 
 fn sms(object: &Map<String, Value>) -> Message {
-    let folder = folder(int(object, "type").unwrap_or(1));
+    let folder = MessageFolder::from_android(int(object, "type").unwrap_or(1));
     let address = text(object, "address");
     let recipients = strings(object, "recipients");
     let conversation = if recipients.is_empty() { address.clone().into_iter().collect() } else { recipients };
@@ -134,7 +134,7 @@ fn mms(object: &Map<String, Value>) -> Message {
         .collect();
     Message {
         kind: MessageKind::Mms,
-        folder: folder(int(object, "msg_box").unwrap_or(1)),
+        folder: MessageFolder::from_android(int(object, "msg_box").unwrap_or(1)),
         thread_id: None,
         conversation: strings(object, "recipients"),
         addresses,
@@ -157,18 +157,6 @@ fn mms(object: &Map<String, Value>) -> Message {
         ],
         extra: extra(object, &MMS_FIELDS),
         raw: Some(raw(object)),
-    }
-}
-
-fn folder(code: i64) -> MessageFolder {
-    match code {
-        1 => MessageFolder::Inbox,
-        2 => MessageFolder::Sent,
-        3 => MessageFolder::Draft,
-        4 => MessageFolder::Outbox,
-        5 => MessageFolder::Failed,
-        6 => MessageFolder::Queued,
-        other => MessageFolder::Other(other),
     }
 }
 
