@@ -9,8 +9,8 @@ use crate::data::{Category, CategorySet, ItemPath};
 use crate::engine::Cancel;
 
 use super::{
-    CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, EntryKind, Meta, RestoreCount,
-    RestorePolicy, Restorer, WalkSink,
+    CancellableSink, CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, EntryKind,
+    Meta, RestoreCount, RestorePolicy, Restorer, Tally, WalkSink,
 };
 
 /// Folders whose whole content counts as photos & videos, matched case-insensitively anywhere in the path.
@@ -206,32 +206,13 @@ fn unix_mode(_meta: &Metadata) -> Option<u32> {
     None
 }
 
-/// Counts entries per category.
-struct Tally(Vec<CategorySummary>);
-
-impl WalkSink for Tally {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        if let Some(summary) = self.0.iter_mut().find(|s| s.category == entry.category) {
-            summary.items += 1;
-            summary.bytes += entry.size;
-        }
-        Ok(())
-    }
-    fn unavailable(&mut self, _category: Category, _reason: String) {}
-    fn skipped(&mut self, _what: String, _reason: String) {}
-}
-
 impl Device for FolderDevice {
     fn identity(&self) -> &DeviceIdentity {
         &self.identity
     }
 
     fn survey(&self, categories: &CategorySet, cancel: &Cancel) -> Result<Vec<CategorySummary>, DeviceError> {
-        let summaries = categories
-            .iter()
-            .map(|category| CategorySummary { category, items: 0, bytes: 0, unavailable: None })
-            .collect();
-        let mut tally = Tally(summaries);
+        let mut tally = Tally::new(categories);
         self.visit(categories, &mut CancellableSink { inner: &mut tally, cancel })?;
         Ok(tally.0)
     }
@@ -248,26 +229,6 @@ impl Device for FolderDevice {
 
     fn restorer(&self, policy: RestorePolicy) -> Result<Box<dyn Restorer + '_>, DeviceError> {
         Ok(Box::new(FolderRestorer { root: self.root.clone(), policy, dir_times: Vec::new() }))
-    }
-}
-
-struct CancellableSink<'a> {
-    inner: &'a mut dyn WalkSink,
-    cancel: &'a Cancel,
-}
-
-impl WalkSink for CancellableSink<'_> {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        if self.cancel.is_cancelled() {
-            return Err(DeviceError::Cancelled);
-        }
-        self.inner.entry(entry)
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        self.inner.unavailable(category, reason);
-    }
-    fn skipped(&mut self, what: String, reason: String) {
-        self.inner.skipped(what, reason);
     }
 }
 

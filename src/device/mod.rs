@@ -13,9 +13,11 @@ pub mod folder;
 pub mod import;
 pub mod ios;
 pub mod sim;
+mod tally;
 
 pub use entry::{Entry, EntryKind, Meta};
 pub use error::DeviceError;
+pub(crate) use tally::{CancellableSink, Tally};
 
 use std::io::Read;
 

@@ -18,8 +18,8 @@ use serde::Serialize;
 use crate::data::documents::{document_path, write_document};
 use crate::data::{Category, CategorySet, ItemPath};
 use crate::device::{
-    CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, EntryKind, RestorePolicy,
-    Restorer, WalkSink,
+    CancellableSink, CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, EntryKind,
+    RestorePolicy, Restorer, Tally, WalkSink,
 };
 use crate::engine::Cancel;
 
@@ -456,41 +456,13 @@ fn parse_df(text: &str) -> Option<(u64, u64)> {
     Some((total * 1024, free * 1024))
 }
 
-/// Counts entries per category during a survey.
-struct Tally<'a> {
-    summaries: &'a mut Vec<CategorySummary>,
-    cancel: &'a Cancel,
-}
-
-impl WalkSink for Tally<'_> {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        if self.cancel.is_cancelled() {
-            return Err(DeviceError::Cancelled);
-        }
-        if let Some(summary) = self.summaries.iter_mut().find(|s| s.category == entry.category) {
-            summary.items += 1;
-            summary.bytes += entry.size;
-        }
-        Ok(())
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        if let Some(summary) = self.summaries.iter_mut().find(|s| s.category == category) {
-            summary.unavailable = Some(reason);
-        }
-    }
-    fn skipped(&mut self, _what: String, _reason: String) {}
-}
-
 impl Device for AndroidDevice {
     fn identity(&self) -> &DeviceIdentity {
         &self.identity
     }
 
     fn survey(&self, categories: &CategorySet, cancel: &Cancel) -> Result<Vec<CategorySummary>, DeviceError> {
-        let mut summaries: Vec<CategorySummary> = categories
-            .iter()
-            .map(|category| CategorySummary { category, items: 0, bytes: 0, unavailable: None })
-            .collect();
+        let mut tally = Tally::new(categories);
         for category in categories.iter() {
             if cancel.is_cancelled() {
                 return Err(DeviceError::Cancelled);
@@ -518,12 +490,12 @@ impl Device for AndroidDevice {
                     } else {
                         &self.options.file_folders
                     };
-                    let mut tally = Tally { summaries: &mut summaries, cancel };
-                    self.walk_folders(category, folders, &mut tally, &mut Vec::new())?;
+                    let mut sink = CancellableSink { inner: &mut tally, cancel };
+                    self.walk_folders(category, folders, &mut sink, &mut Vec::new())?;
                     continue;
                 }
             };
-            let Some(summary) = summaries.iter_mut().find(|s| s.category == category) else { continue };
+            let Some(summary) = tally.get_mut(category) else { continue };
             match counted {
                 Ok(items) => summary.items = items,
                 Err(QueryError::Refused(reason)) => summary.unavailable = Some(explain_refusal(&reason)),
@@ -531,7 +503,7 @@ impl Device for AndroidDevice {
                 Err(QueryError::Adb(e)) => return Err(self.device_error(e)),
             }
         }
-        Ok(summaries)
+        Ok(tally.0)
     }
 
     fn walk(&self, categories: &CategorySet, sink: &mut dyn WalkSink) -> Result<(), DeviceError> {

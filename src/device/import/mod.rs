@@ -15,12 +15,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::data::ContentId;
 use crate::data::documents::write_document;
-use crate::data::{Category, CategorySet, ContentId};
 use crate::engine::Cancel;
 
 use super::ios::{IosBackupError, ItunesBackupDevice};
-use super::{CategorySummary, Device, DeviceError, Entry, WalkSink};
+use super::{Device, DeviceError};
 use android_backup::{AndroidBackupDevice, AndroidBackupError};
 
 /// What sort of backup a path holds.
@@ -108,63 +108,6 @@ pub fn open_import(
         Some(ImportKind::AndroidBackup) => Ok(Box::new(AndroidBackupDevice::open(path, password)?)),
         Some(ImportKind::Document(_)) => Ok(Box::new(documents::DocumentFileDevice::open(path)?)),
         None => Err(ImportError::Unrecognized(path.to_path_buf())),
-    }
-}
-
-/// Counts what a walk yields, per category.
-pub(crate) struct Tally(pub(crate) Vec<CategorySummary>);
-
-impl Tally {
-    /// Empty counts for `categories`.
-    pub(crate) fn new(categories: &CategorySet) -> Self {
-        Self(
-            categories
-                .iter()
-                .map(|category| CategorySummary { category, items: 0, bytes: 0, unavailable: None })
-                .collect(),
-        )
-    }
-
-    /// The summary of `category`, if it was asked for.
-    pub(crate) fn get_mut(&mut self, category: Category) -> Option<&mut CategorySummary> {
-        self.0.iter_mut().find(|s| s.category == category)
-    }
-}
-
-impl WalkSink for Tally {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        if let Some(summary) = self.get_mut(entry.category) {
-            summary.items += 1;
-            summary.bytes += entry.size;
-        }
-        Ok(())
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        if let Some(summary) = self.get_mut(category) {
-            summary.unavailable = Some(reason);
-        }
-    }
-    fn skipped(&mut self, _what: String, _reason: String) {}
-}
-
-/// Passes a walk on to `inner`, stopping it when `cancel` is flipped.
-pub(crate) struct CancellableSink<'a> {
-    pub(crate) inner: &'a mut dyn WalkSink,
-    pub(crate) cancel: &'a Cancel,
-}
-
-impl WalkSink for CancellableSink<'_> {
-    fn entry(&mut self, entry: Entry) -> Result<(), DeviceError> {
-        if self.cancel.is_cancelled() {
-            return Err(DeviceError::Cancelled);
-        }
-        self.inner.entry(entry)
-    }
-    fn unavailable(&mut self, category: Category, reason: String) {
-        self.inner.unavailable(category, reason);
-    }
-    fn skipped(&mut self, what: String, reason: String) {
-        self.inner.skipped(what, reason);
     }
 }
 

@@ -20,7 +20,8 @@ use tempfile::TempDir;
 
 use crate::data::documents::{RAW_DIR, document_path};
 use crate::data::{Category, CategorySet, ItemPath, Message};
-use crate::device::import::{CancellableSink, Tally, write_sorted_document};
+use crate::device::import::write_sorted_document;
+use crate::device::{CancellableSink, Tally};
 use crate::device::{
     CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, EntryKind, Meta, RestorePolicy,
     Restorer, WalkSink,

@@ -21,7 +21,8 @@ use serde::Serialize;
 
 use crate::data::documents::{RAW_DIR, document_path};
 use crate::data::{CallEntry, Category, CategorySet, Contact, ContentId, ItemPath, Message};
-use crate::device::import::{CancellableSink, Tally, write_sorted_document};
+use crate::device::import::write_sorted_document;
+use crate::device::{CancellableSink, Tally};
 use crate::device::{
     CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, EntryKind, Meta, RestorePolicy,
     Restorer, WalkSink,
