@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::device::adb::{AdbError, AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions, Connection};
-use crate::device::discovery::{self, DeviceState, FoundDevice, Remembered, ScanOptions};
+use crate::device::discovery::{self, FoundDevice, Remembered, ScanOptions};
 use crate::device::sim::android::{self, AndroidSimOptions, AuthMode, Profile, Refusal};
 use crate::{t, text};
 
@@ -40,18 +40,6 @@ fn config_dir() -> Result<PathBuf, Failure> {
     discovery::config_dir().ok_or_else(|| Failure::usage(t!("no-config-dir")))
 }
 
-fn state_text(state: DeviceState) -> String {
-    match state {
-        DeviceState::Ready => t!("state-ready"),
-        DeviceState::Unauthorized => t!("state-unauthorized"),
-        DeviceState::InUse => t!("state-in-use"),
-        DeviceState::NoPermission => t!("state-no-permission"),
-        DeviceState::MtpOnly => t!("state-mtp-only"),
-        DeviceState::Unsupported => t!("state-unsupported"),
-        DeviceState::Disconnected => t!("state-disconnected"),
-    }
-}
-
 /// `lifeboat devices`.
 pub fn list(as_json: bool) -> Result<(), Failure> {
     let devices = discovery::scan(&ScanOptions::default());
@@ -61,7 +49,7 @@ pub fn list(as_json: bool) -> Result<(), Failure> {
             .map(|d| {
                 let mut value = serde_json::to_value(d).unwrap_or_default();
                 if let Some(object) = value.as_object_mut() {
-                    object.insert("hint".into(), json!(state_text(d.state)));
+                    object.insert("hint".into(), json!(d.state.hint()));
                 }
                 value
             })
@@ -86,7 +74,7 @@ pub fn list(as_json: bool) -> Result<(), Failure> {
     }
     output::table(&rows);
     for device in devices.iter().filter(|d| !d.state.is_ready()) {
-        println!("{}", t!("device-hint", id = device.id.clone(), hint = state_text(device.state)));
+        println!("{}", t!("device-hint", id = device.id.clone(), hint = device.state.hint()));
     }
     Ok(())
 }

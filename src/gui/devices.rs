@@ -18,7 +18,6 @@ pub use crate::device::discovery::DeviceState;
 use crate::device::discovery::{self, DeviceWatcher, FoundDevice, ScanOptions};
 use crate::device::folder::FolderDevice;
 use crate::device::{Device, DeviceError, DeviceIdentity};
-use crate::t;
 
 /// How to reach a device.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -66,7 +65,7 @@ pub struct DeviceInfo {
     pub identity: DeviceIdentity,
     /// How to reach it.
     pub source: Source,
-    /// Ready, or what is in the way ([`state_hint`] says what to do).
+    /// Ready, or what is in the way ([`DeviceState::hint`] says what to do).
     pub state: DeviceState,
     /// Bytes used and in all on its storage, when known.
     pub storage: Option<(u64, u64)>,
@@ -140,20 +139,6 @@ fn phone_id(found: &FoundDevice) -> String {
         // Nothing Lifeboat can connect to (an MTP-only phone, an iPhone without its service): the id names
         // it, and the state says what to change.
         None => found.id.clone(),
-    }
-}
-
-/// The sentence for a state: what it means, and what to do when it is not ready (the same words as
-/// `lifeboat devices`).
-pub fn state_hint(state: DeviceState) -> String {
-    match state {
-        DeviceState::Ready => t!("state-ready"),
-        DeviceState::Unauthorized => t!("state-unauthorized"),
-        DeviceState::InUse => t!("state-in-use"),
-        DeviceState::NoPermission => t!("state-no-permission"),
-        DeviceState::MtpOnly => t!("state-mtp-only"),
-        DeviceState::Unsupported => t!("state-unsupported"),
-        DeviceState::Disconnected => t!("state-disconnected"),
     }
 }
 
@@ -346,7 +331,7 @@ mod tests {
         assert_eq!(info.source, Source::Phone("adb:R58M".into()));
         assert_eq!(info.network_address(), None);
         assert!(!info.is_ready());
-        assert_ne!(state_hint(info.state), state_hint(DeviceState::Ready), "the hint says what to do");
+        assert_ne!(info.state.hint(), DeviceState::Ready.hint(), "the hint says what to do");
         let cabled =
             DeviceInfo::phone(&found(Some(AdbTarget::Usb { serial: "R58M".into() }), DeviceState::Ready));
         assert_eq!(cabled.source, Source::Phone("usb:R58M".into()));

@@ -21,6 +21,7 @@ use crate::device::DeviceKind;
 use crate::device::adb::{
     AdbError, AdbServer, AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions, Connection,
 };
+use crate::t;
 use usb::UsbClass;
 
 /// How a device is reached.
@@ -77,6 +78,19 @@ impl DeviceState {
             DeviceState::MtpOnly => "mtp-only",
             DeviceState::Unsupported => "unsupported",
             DeviceState::Disconnected => "disconnected",
+        }
+    }
+
+    /// What this state means to a person, with what to do about it (in their language).
+    pub fn hint(self) -> String {
+        match self {
+            DeviceState::Ready => t!("state-ready"),
+            DeviceState::Unauthorized => t!("state-unauthorized"),
+            DeviceState::InUse => t!("state-in-use"),
+            DeviceState::NoPermission => t!("state-no-permission"),
+            DeviceState::MtpOnly => t!("state-mtp-only"),
+            DeviceState::Unsupported => t!("state-unsupported"),
+            DeviceState::Disconnected => t!("state-disconnected"),
         }
     }
 

@@ -10,7 +10,7 @@ use crate::device::{CategorySummary, DeviceKind};
 use crate::engine::Phase;
 use crate::gui::clock;
 use crate::gui::demo::Role;
-use crate::gui::devices::{DeviceInfo, Source, state_hint};
+use crate::gui::devices::{DeviceInfo, Source};
 use crate::gui::theme::{self, BOLD, size};
 use crate::gui::widget::{self, Icon, icon};
 use crate::t;
@@ -133,9 +133,7 @@ impl Devices {
         }
         if !device.is_ready() {
             header = header.push(
-                container(text(state_hint(device.state)).size(size::BODY))
-                    .padding(8)
-                    .style(theme::warning_box),
+                container(text(device.state.hint()).size(size::BODY)).padding(8).style(theme::warning_box),
             );
         }
         let surveyed = self
@@ -292,7 +290,7 @@ pub fn state_line<'a, M: 'a>(device: &DeviceInfo) -> Element<'a, M> {
     if device.is_ready() {
         text(t!("gui-state-ready")).size(size::SMALL).style(theme::success_text).into()
     } else {
-        text(state_hint(device.state)).size(size::SMALL).style(theme::danger_text).into()
+        text(device.state.hint()).size(size::SMALL).style(theme::danger_text).into()
     }
 }
 
