@@ -8,16 +8,17 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::phone::PhoneVault;
 use common::walk::Collect;
-use common::{init_vault, json, lifeboat, ok};
+use common::{json, ok};
 use lifeboat::data::documents::{document_path, read_document};
 use lifeboat::data::{CallEntry, Category, CategorySet, Contact, Message, Setting};
 use lifeboat::device::Device;
-use lifeboat::device::adb::{AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions};
+use lifeboat::device::adb::{AdbTarget, AndroidDevice, AndroidOptions};
 use lifeboat::device::sim::android::{self, AndroidSimOptions, Profile, RunningSim};
 
 fn start(profile: Profile, state: &Path, serial: &str) -> RunningSim {
@@ -29,39 +30,6 @@ fn start(profile: Profile, state: &Path, serial: &str) -> RunningSim {
         ..AndroidSimOptions::default()
     })
     .unwrap()
-}
-
-/// A vault, a config folder and a HOME (holding the ADB key) for one test.
-struct Setup {
-    _dir: tempfile::TempDir,
-    vault: PathBuf,
-    config: PathBuf,
-}
-
-impl Setup {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = dir.path().join("vault");
-        init_vault(&vault);
-        let config = dir.path().join("config");
-        Self { vault, config, _dir: dir }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut command = lifeboat(&self.vault);
-        command
-            .env("LIFEBOAT_CONFIG_DIR", &self.config)
-            .env("ANDROID_ADB_SERVER_PORT", "1")
-            .env_remove("ANDROID_USER_HOME");
-        command
-    }
-
-    fn connect_options(&self) -> ConnectOptions {
-        ConnectOptions {
-            key_path: Some(self.vault.with_extension("home").join(".android/adbkey")),
-            ..ConnectOptions::default()
-        }
-    }
 }
 
 /// What a phone holds, read through Lifeboat's own walk.
@@ -87,7 +55,7 @@ fn document<T: serde::de::DeserializeOwned>(
     read_document::<T, _>(bytes.as_slice()).collect::<Result<_, _>>().unwrap()
 }
 
-fn holdings(addr: &str, setup: &Setup) -> Holdings {
+fn holdings(addr: &str, setup: &PhoneVault) -> Holdings {
     let device = AndroidDevice::connect(
         &AdbTarget::Tcp(addr.into()),
         &setup.connect_options(),
@@ -153,7 +121,7 @@ fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn a_demo_phone_moves_onto_an_empty_phone_and_a_second_restore_adds_nothing() {
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let (state_a, state_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let phone_a = start(Profile::Demo, state_a.path(), "LB-VIRT-A");
     let phone_b = start(Profile::Empty, state_b.path(), "LB-VIRT-B");
@@ -261,7 +229,7 @@ fn a_demo_phone_moves_onto_an_empty_phone_and_a_second_restore_adds_nothing() {
 
 #[test]
 fn a_hostile_phone_never_writes_outside_and_its_traps_are_reported() {
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let state = tempfile::tempdir().unwrap();
     let phone = start(Profile::Hostile, state.path(), "LB-HOSTILE");
     let addr = phone.addr().to_string();
@@ -293,7 +261,7 @@ fn a_hostile_phone_never_writes_outside_and_its_traps_are_reported() {
 
 #[test]
 fn backup_through_a_running_adb_server() {
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let state = tempfile::tempdir().unwrap();
     let phone = start(Profile::Demo, state.path(), "LB-VIRT-S");
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port().to_string();

@@ -7,15 +7,15 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use common::phone::PhoneVault;
 use common::walk::Collect;
-use common::{init_vault, json, lifeboat, ok};
+use common::{json, ok};
 use lifeboat::data::documents::{document_path, read_document};
 use lifeboat::data::{CallEntry, Category, CategorySet, Contact, Message};
 use lifeboat::device::Device;
-use lifeboat::device::adb::{AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions};
+use lifeboat::device::adb::AndroidDevice;
 use lifeboat::device::sim::android::{self, AndroidSimOptions, Profile, Refusal, RunningSim};
 use lifeboat::engine::Cancel;
 
@@ -31,39 +31,6 @@ fn start(profile: Profile, state: &Path, serial: &str, refuse: &str) -> RunningS
     .unwrap()
 }
 
-/// A vault and the folders (config, HOME with the ADB key) of one test.
-struct Setup {
-    _dir: tempfile::TempDir,
-    vault: PathBuf,
-}
-
-impl Setup {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = dir.path().join("vault");
-        init_vault(&vault);
-        Self { vault, _dir: dir }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut command = lifeboat(&self.vault);
-        command
-            .env("LIFEBOAT_CONFIG_DIR", self.vault.with_extension("config"))
-            .env("ANDROID_ADB_SERVER_PORT", "1")
-            .env_remove("ANDROID_USER_HOME");
-        command
-    }
-
-    fn phone(&self, sim: &RunningSim) -> AndroidDevice {
-        let options = ConnectOptions {
-            key_path: Some(self.vault.with_extension("home").join(".android/adbkey")),
-            ..ConnectOptions::default()
-        };
-        AndroidDevice::connect(&AdbTarget::Tcp(sim.addr().to_string()), &options, AndroidOptions::default())
-            .unwrap()
-    }
-}
-
 /// The records of one category's document on a phone, through Lifeboat's own walk.
 fn records<T: serde::de::DeserializeOwned>(device: &AndroidDevice, category: Category) -> Vec<T> {
     let walk = Collect::walk(device, &CategorySet::from_iter([category]));
@@ -77,7 +44,7 @@ fn ids<T>(records: &[T], id: impl Fn(&T) -> String) -> BTreeSet<String> {
 
 #[test]
 fn a_phone_refusing_its_call_log_is_backed_up_without_it_and_says_why() {
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let state = tempfile::tempdir().unwrap();
     let sim = start(Profile::Demo, state.path(), "LB-NO-CALLS", "calls");
 
@@ -124,7 +91,7 @@ fn a_phone_refusing_its_call_log_is_backed_up_without_it_and_says_why() {
 
 #[test]
 fn a_restore_onto_a_phone_refusing_messages_and_calls_restores_the_rest_and_keeps_them_exportable() {
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let (state_a, state_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let sim_a = start(Profile::Demo, state_a.path(), "LB-OLD", "");
     let sim_b = start(Profile::Empty, state_b.path(), "LB-STRICT", "calls,sms-write");
@@ -202,7 +169,7 @@ fn the_virtual_phone_refuses_only_what_it_was_told() {
     assert!(Refusal::parse_list("calls,photos").is_err());
     let state = tempfile::tempdir().unwrap();
     let sim = start(Profile::Demo, state.path(), "LB-NO-SMS", "sms,contacts");
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let phone = setup.phone(&sim);
     let walk = Collect::walk(&phone, &CategorySet::parse_list("contacts,messages,calls").unwrap());
     for category in [Category::Contacts, Category::Messages] {

@@ -14,10 +14,10 @@ mod ios_backup;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
-use common::{hash_file, init_vault, json, lifeboat, ok, peer_file};
+use common::phone::PhoneVault;
+use common::{hash_file, json, ok, peer_file};
 use ios_backup::{FixtureFile, build_backup, fixture_files};
 use lifeboat::data::documents::read_document;
 use lifeboat::data::{CallEntry, Contact, Message, PartContent};
@@ -27,38 +27,12 @@ use serde_json::Value;
 /// The real photo added to the synthetic camera roll: an iPhone 11 Pro Max HEIC with EXIF and GPS.
 const REAL_HEIC: &str = "photos/heic/IMG_5195.HEIC";
 
-/// A vault and a config folder (the ADB key lives under the HOME `common::lifeboat` sets).
-struct Setup {
-    dir: tempfile::TempDir,
-    vault: PathBuf,
-}
-
-impl Setup {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = dir.path().join("vault");
-        init_vault(&vault);
-        Self { dir, vault }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut command = lifeboat(&self.vault);
-        command
-            .env("LIFEBOAT_CONFIG_DIR", self.dir.path().join("config"))
-            // No adb server: phones are reached at their addresses.
-            .env("ANDROID_ADB_SERVER_PORT", "1")
-            .env_remove("ANDROID_USER_HOME");
-        command
-    }
-
-    /// Runs a command with `--json` and returns its JSON, timing it.
-    fn json(&self, what: &str, args: &[&str]) -> Value {
-        let started = Instant::now();
-        let mut command = self.cmd();
-        let value = json(&ok(command.args(args).arg("--json")));
-        eprintln!("{what}: {:.1} s", started.elapsed().as_secs_f64());
-        value
-    }
+/// Runs `lifeboat ARGS --json` on the vault and returns its JSON, saying how long it took.
+fn timed_json(setup: &PhoneVault, what: &str, args: &[&str]) -> Value {
+    let started = Instant::now();
+    let value = json(&ok(setup.cmd().args(args).arg("--json")));
+    eprintln!("{what}: {:.1} s", started.elapsed().as_secs_f64());
+    value
 }
 
 fn start_phone(state: &Path, serial: &str) -> RunningSim {
@@ -104,7 +78,7 @@ fn records<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
     read_document(bytes.as_slice()).collect::<Result<_, _>>().unwrap()
 }
 
-fn holdings(setup: &Setup, snapshot: &str) -> Holdings {
+fn holdings(setup: &PhoneVault, snapshot: &str) -> Holdings {
     let dir = setup.dir.path().join(format!("read-{snapshot}"));
     ok(setup
         .cmd()
@@ -162,7 +136,7 @@ fn counts(report: &Value, category: &str) -> (u64, u64, u64) {
 
 #[test]
 fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchanged() {
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let work = tempfile::tempdir().unwrap();
     let backup = iphone_backup(work.path());
     let state = tempfile::tempdir().unwrap();
@@ -170,11 +144,11 @@ fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchange
     let addr = phone.addr().to_string();
 
     let started = Instant::now();
-    let imported = setup.json("import of the iPhone backup", &["import", backup.to_str().unwrap()]);
+    let imported = timed_json(&setup, "import of the iPhone backup", &["import", backup.to_str().unwrap()]);
     let iphone = imported["snapshot"]["id"].as_str().unwrap().to_string();
 
     // The plan comes first and writes nothing (the restore below finds the phone empty).
-    let plan = setup.json("restore --plan", &["restore", &iphone, "--device", &addr, "--plan"]);
+    let plan = timed_json(&setup, "restore --plan", &["restore", &iphone, "--device", &addr, "--plan"]);
     let planned = |category: &str| {
         plan["plan"].as_array().unwrap().iter().find(|p| p["category"] == category).cloned().unwrap()
     };
@@ -198,7 +172,8 @@ fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchange
 
     // Into a folder everything goes as it is, the backup's own files too; planning it creates nothing.
     let folder = setup.dir.path().join("not-yet");
-    let into_folder = setup.json(
+    let into_folder = timed_json(
+        &setup,
         "restore --plan into a folder",
         &["restore", &iphone, "--to", folder.to_str().unwrap(), "--plan"],
     );
@@ -207,7 +182,8 @@ fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchange
     assert!(plans.iter().all(|p| p["converted"] == 0 && p["cannot_transfer"] == 0), "{into_folder:#}");
     assert!(plans.iter().any(|p| p["category"] == "files" && p["as_is"] == 14), "{into_folder:#}");
 
-    let first = setup.json("first restore onto the empty phone", &["restore", &iphone, "--device", &addr]);
+    let first =
+        timed_json(&setup, "first restore onto the empty phone", &["restore", &iphone, "--device", &addr]);
     assert_eq!(counts(&first, "contacts"), (2, 0, 0));
     assert_eq!(counts(&first, "messages"), (8, 0, 0));
     assert_eq!(counts(&first, "calls"), (3, 0, 0));
@@ -219,7 +195,7 @@ fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchange
         assert_eq!(r["after"], r["restored"], "{r:#}");
     }
 
-    let android = setup.json("backup of the phone", &["backup", "--device", &addr]);
+    let android = timed_json(&setup, "backup of the phone", &["backup", "--device", &addr]);
     let android = android["snapshot"]["id"].as_str().unwrap().to_string();
     let round_trip = started.elapsed();
 
@@ -258,7 +234,7 @@ fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchange
     assert!(sms_chat.iter().all(Option::is_some));
 
     // Again: nothing new, and the report says so in words too.
-    let second = setup.json("second restore", &["restore", &iphone, "--device", &addr]);
+    let second = timed_json(&setup, "second restore", &["restore", &iphone, "--device", &addr]);
     assert_eq!(counts(&second, "contacts"), (0, 2, 0));
     assert_eq!(counts(&second, "messages"), (0, 8, 0));
     assert_eq!(counts(&second, "calls"), (0, 3, 0));
@@ -280,15 +256,16 @@ fn an_iphone_backup_moves_onto_an_android_phone_and_back_into_the_vault_unchange
     }
 
     // The real iOS 14.3 backup from peer-data: its one message (from the alphanumeric sender "apple") arrives.
-    let mvt = setup.json(
+    let mvt = timed_json(
+        &setup,
         "import of the peer-data iOS 14.3 backup",
         &["import", peer_file("ios/mvt_ios_backup").to_str().unwrap()],
     );
     let mvt = mvt["snapshot"]["id"].as_str().unwrap().to_string();
-    let onto = setup.json("restore of it onto the same phone", &["restore", &mvt, "--device", &addr]);
+    let onto = timed_json(&setup, "restore of it onto the same phone", &["restore", &mvt, "--device", &addr]);
     assert_eq!(counts(&onto, "messages"), (1, 0, 0));
     assert_eq!(row(&onto, "messages")["check"], "matches");
-    let again = setup.json("backup of the phone", &["backup", "--device", &addr]);
+    let again = timed_json(&setup, "backup of the phone", &["backup", "--device", &addr]);
     let again = holdings(&setup, again["snapshot"]["id"].as_str().unwrap());
     let from_mvt = holdings(&setup, &mvt);
     assert_eq!(from_mvt.messages.len(), 1);
@@ -326,24 +303,30 @@ fn exif_field(jpeg: &[u8], tag: exif::Tag) -> Option<String> {
 
 #[test]
 fn heic_photos_become_jpeg_with_their_capture_time_on_a_phone_that_cannot_show_them() {
-    let setup = Setup::new();
+    let setup = PhoneVault::new();
     let work = tempfile::tempdir().unwrap();
     let backup = iphone_backup(work.path());
     let state = tempfile::tempdir().unwrap();
     let phone = old_phone(state.path());
     let addr = phone.addr().to_string();
-    let imported = setup.json("import", &["import", backup.to_str().unwrap()]);
+    let imported = timed_json(&setup, "import", &["import", backup.to_str().unwrap()]);
     let iphone = imported["snapshot"]["id"].as_str().unwrap().to_string();
 
-    let plan =
-        setup.json("plan", &["restore", &iphone, "--device", &addr, "--categories", "photos", "--plan"]);
+    let plan = timed_json(
+        &setup,
+        "plan",
+        &["restore", &iphone, "--device", &addr, "--categories", "photos", "--plan"],
+    );
     let photos = &plan["plan"][0];
     assert_eq!((photos["as_is"].as_u64(), photos["converted"].as_u64()), (Some(1), Some(2)), "{plan:#}");
     assert_eq!(photos["reasons"][0]["code"], "heic-to-jpeg");
 
     let started = Instant::now();
-    let first = setup
-        .json("restore onto Android 8.1", &["restore", &iphone, "--device", &addr, "--categories", "photos"]);
+    let first = timed_json(
+        &setup,
+        "restore onto Android 8.1",
+        &["restore", &iphone, "--device", &addr, "--categories", "photos"],
+    );
     let elapsed = started.elapsed();
     let r = row(&first, "photos");
     assert_eq!((counts(&first, "photos"), r["converted"].as_u64()), ((3, 0, 0), Some(1)), "{r:#}");
@@ -380,13 +363,19 @@ fn heic_photos_become_jpeg_with_their_capture_time_on_a_phone_that_cannot_show_t
     assert_eq!(fs::read(on_phone.join("IMG_0001.HEIC")).unwrap().len(), 4096 + 12);
 
     // The phone's own backup has the JPEG; a second restore converts the same bytes and writes nothing.
-    let android =
-        setup.json("backup of the old phone", &["backup", "--device", &addr, "--categories", "photos"]);
+    let android = timed_json(
+        &setup,
+        "backup of the old phone",
+        &["backup", "--device", &addr, "--categories", "photos"],
+    );
     let photos = holdings(&setup, android["snapshot"]["id"].as_str().unwrap()).photos;
     let names: Vec<&str> = photos.keys().map(String::as_str).collect();
     assert_eq!(names, ["100APPLE/IMG_0001.HEIC", "100APPLE/IMG_0002.MOV", "100APPLE/IMG_0003.JPG"]);
-    let again =
-        setup.json("second restore", &["restore", &iphone, "--device", &addr, "--categories", "photos"]);
+    let again = timed_json(
+        &setup,
+        "second restore",
+        &["restore", &iphone, "--device", &addr, "--categories", "photos"],
+    );
     assert_eq!(counts(&again, "photos"), (0, 3, 0));
     eprintln!("HEIC → JPEG restore of 3 photos (one 2566×3313 conversion): {:.1} s", elapsed.as_secs_f64());
     phone.stop();

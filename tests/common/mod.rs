@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod phone;
 pub mod walk;
 
 use std::collections::BTreeMap;
