@@ -8,8 +8,10 @@
 //! fresh vault (a child process, so its memory is not counted here). Then this process does what the app
 //! does when a person opens that backup: the browser reads the catalog on a job thread, the grid is laid out
 //! at 1000×700 and asks the thumbnail workers for the tiles in view. It reports the time from "Open" to the
-//! last thumbnail of the first screen, with an empty thumbnail cache (first visit) and a warm one (every
-//! later visit), the time to scroll 1,000 rows down and fill that screen, and the peak resident memory.
+//! last thumbnail of the first screen with an empty thumbnail cache (a vault new to this computer), the
+//! time the app's background job takes to make every thumbnail ahead (it runs after each backup), the first
+//! screen once it has (what a person sees after Back Up Now, and on every later visit), the time to scroll
+//! 1,000 rows down and fill that screen, and the peak resident memory.
 //!
 //! Without peer-data the newest pictures are generated 4000×3000 JPEGs without EXIF thumbnails (the slow path).
 
@@ -47,26 +49,40 @@ fn main() {
         assert!(status.success(), "lifeboat {args:?} failed");
     }
 
-    // The app's thumbnail cache lives under XDG_CACHE_HOME.
+    // The app's thumbnail cache, where the grid and the job making thumbnails ahead both look.
     let cache = root.join("cache");
     let _ = fs::remove_dir_all(&cache);
     // SAFETY: set before any other thread of this process exists.
-    unsafe { std::env::set_var("XDG_CACHE_HOME", &cache) };
+    unsafe { std::env::set_var("LIFEBOAT_CACHE_DIR", &cache) };
     let vault = SharedVault::new(Vault::open(&vault_dir, "bench").expect("the vault opens"));
     let snapshot = vault.snapshots().expect("snapshots list").snapshots.pop().expect("one snapshot");
 
     let cpu = cpu_time();
     let cold = first_screen(&vault, &snapshot);
     let cold_cpu = cpu_time() - cpu;
+
+    // What the app does after every backup: the thumbnails are made ahead on a background job.
+    let _ = fs::remove_dir_all(&cache);
+    let started = Instant::now();
+    let prepared = lifeboat::gui::previews::prepare_newest(
+        &vault,
+        std::slice::from_ref(&snapshot),
+        &cache,
+        &lifeboat::engine::Cancel::new(),
+    )
+    .expect("thumbnails made ahead");
+    let ahead = started.elapsed();
+    assert_eq!(prepared.made, PHOTOS, "every picture has a thumbnail: {prepared:?}");
     let warm = first_screen(&vault, &snapshot);
     println!("{:<44} {:>8} ms", "catalog read (cold cache)", cold.catalog.as_millis());
+    println!("{:<44} {:>8} ms", "first screen, empty thumbnail cache", cold.first.as_millis());
+    println!("{:<44} {:>8} ms", "  CPU time of that visit and the scroll", cold_cpu.as_millis());
+    println!("{:<44} {:>8.1} s", "thumbnails made ahead, all 10,000 (one thread)", ahead.as_secs_f64());
     println!(
         "{:<44} {:>8} ms   (target: under 300 ms)",
-        "first screen, empty thumbnail cache",
-        cold.first.as_millis()
+        "first screen after they were made ahead",
+        warm.first.as_millis()
     );
-    println!("{:<44} {:>8} ms", "  CPU time of that visit and the scroll", cold_cpu.as_millis());
-    println!("{:<44} {:>8} ms", "first screen, warm thumbnail cache", warm.first.as_millis());
     println!("{:<44} {:>8} ms", "scroll 1,000 rows down, screen filled", cold.scroll.as_millis());
     println!("{:<44} {:>8.1} MB", "peak resident memory of this process", peak_rss() as f64 / 1e6);
     println!("where the time goes (one thumbnail at a time):");
@@ -94,6 +110,8 @@ fn first_screen(vault: &SharedVault, snapshot: &lifeboat::vault::Snapshot) -> Ti
     spawn(task, &sender);
     wait_until(&mut browse, &receiver, &sender, |b| b.grid.first_screen().is_some());
     let first = opened.elapsed();
+    // Every picture of this data set has a thumbnail: a tile without one would be a failure timed as fast.
+    assert_eq!(browse.grid.without_preview_in_view(), 0, "tiles in view without a thumbnail");
 
     let scrolled = Instant::now();
     let y = 1000.0 * (photos::TILE + photos::GAP);
@@ -137,7 +155,7 @@ fn make_phone(phone: &Path) -> &'static str {
     let peer = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peer-data/photos");
     let real = real_photos(&peer);
     let origin = if real.is_empty() { "generated camera-like JPEGs" } else { "shared/peer-data/photos" };
-    if camera.join("done").exists() {
+    if camera.join("done.v2").exists() {
         return origin;
     }
     let _ = fs::remove_dir_all(phone);
@@ -159,7 +177,7 @@ fn make_phone(phone: &Path) -> &'static str {
         let file = fs::File::options().write(true).open(&path).expect("photo reopened");
         file.set_modified(mtime).expect("mtime set");
     }
-    fs::write(camera.join("done"), b"").expect("marker");
+    fs::write(camera.join("done.v2"), b"").expect("marker");
     origin
 }
 
@@ -179,7 +197,7 @@ fn real_photos(peer: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A copy of a picture with a different content: JPEGs get a comment segment after the start marker, other
-/// formats a trailing byte run (which their decoders ignore).
+/// formats a trailing `free` box.
 fn distinct(bytes: &[u8], n: usize) -> Vec<u8> {
     let tag = format!("lifeboat bench copy {n}");
     if bytes.starts_with(&[0xFF, 0xD8]) {
@@ -191,7 +209,11 @@ fn distinct(bytes: &[u8], n: usize) -> Vec<u8> {
         out.extend_from_slice(&bytes[2..]);
         out
     } else {
+        // HEIF: a trailing `free` box, which ISOBMFF readers skip (loose trailing bytes would make the
+        // file undecodable, and the bench would time a grid of "no preview" tiles).
         let mut out = bytes.to_vec();
+        out.extend_from_slice(&((tag.len() + 8) as u32).to_be_bytes());
+        out.extend_from_slice(b"free");
         out.extend_from_slice(tag.as_bytes());
         out
     }
