@@ -113,26 +113,68 @@ pub fn heic_to_jpeg(heic: &[u8]) -> Result<Vec<u8>, HeicError> {
     })
 }
 
-/// A picture to make a thumbnail from, in 8-bit RGBA: the small preview an HEIC file carries (a `thmb`
-/// item, 320×240 on recent iPhones: a fraction of the cost of the photo), else the photo itself (seconds
-/// for 12 megapixels). `None` when it cannot be decoded or this build has no decoder.
+/// A picture to make a thumbnail from, in 8-bit RGB, with its short side at least `short_side` pixels when
+/// the file allows: the small preview an HEIC file carries (a `thmb` item, 320×240 on recent iPhones: a
+/// fraction of the cost of the photo), else the photo itself, decoded and reduced by averaging blocks of
+/// pixels as it is read (a 16-megapixel photo is never held again at full size in 8 bits). `None` when it
+/// cannot be decoded or this build has no decoder.
 #[cfg(feature = "heic")]
-pub fn heic_preview(heic: &[u8]) -> Option<image::RgbaImage> {
+pub fn heic_preview(heic: &[u8], short_side: u32) -> Option<image::RgbImage> {
     if heic.len() as u64 > MAX_HEIC_BYTES {
         return None;
     }
-    let picture = match heifer::decode_thumbnail(heic) {
-        Ok(Some(preview)) => preview,
-        _ => heifer::decode(heic).ok()?,
-    };
-    let shift = u32::from(picture.bit_depth.clamp(8, 16) - 8);
-    let samples = picture.data.iter().map(|&s| (u32::from(s) >> shift).min(255) as u8).collect();
-    image::RgbaImage::from_raw(picture.width, picture.height, samples)
+    let block = |width: u32, height: u32| (width.min(height) / short_side.max(1)).max(1);
+    if let Ok(Some(preview)) = heifer::decode_thumbnail(heic) {
+        let (width, height) = (preview.width, preview.height);
+        return reduce(&preview.data, width, height, preview.bit_depth, block(width, height));
+    }
+    // The photo itself, in 8-bit samples: half the memory of the decoder's 16-bit ones.
+    let picture = heifer::decode_rgba8(heic, &heifer::Options::default()).ok()?;
+    let (width, height) = (picture.width, picture.height);
+    reduce(&picture.data, width, height, 8, block(width, height))
+}
+
+/// Averages `block`×`block` squares of RGBA samples of `bit_depth` bits into 8-bit RGB; the last partial
+/// row and column of blocks are left out.
+#[cfg_attr(not(feature = "heic"), allow(dead_code))]
+fn reduce<S: Copy + Into<u64>>(
+    rgba: &[S],
+    width: u32,
+    height: u32,
+    bit_depth: u8,
+    block: u32,
+) -> Option<image::RgbImage> {
+    let (out_width, out_height) = (width / block, height / block);
+    if out_width == 0 || out_height == 0 || rgba.len() < width as usize * height as usize * 4 {
+        return None;
+    }
+    let shift = u32::from(bit_depth.clamp(8, 16) - 8);
+    let samples = u64::from(block) * u64::from(block);
+    let (width, block) = (width as usize, block as usize);
+    let mut out = Vec::with_capacity(out_width as usize * out_height as usize * 3);
+    let mut sums = vec![[0u64; 3]; out_width as usize];
+    for out_row in 0..out_height as usize {
+        sums.iter_mut().for_each(|sum| *sum = [0; 3]);
+        for row in out_row * block..(out_row + 1) * block {
+            let line = &rgba[row * width * 4..(row + 1) * width * 4];
+            for (column, sum) in sums.iter_mut().enumerate() {
+                for pixel in line[column * block * 4..(column + 1) * block * 4].chunks_exact(4) {
+                    sum[0] += pixel[0].into();
+                    sum[1] += pixel[1].into();
+                    sum[2] += pixel[2].into();
+                }
+            }
+        }
+        for sum in &sums {
+            out.extend(sum.iter().map(|&total| ((total / samples) >> shift).min(255) as u8));
+        }
+    }
+    image::RgbImage::from_raw(out_width, out_height, out)
 }
 
 /// Without a decoder there is no preview.
 #[cfg(not(feature = "heic"))]
-pub fn heic_preview(_heic: &[u8]) -> Option<image::RgbaImage> {
+pub fn heic_preview(_heic: &[u8], _short_side: u32) -> Option<image::RgbImage> {
     None
 }
 
@@ -273,6 +315,22 @@ mod tests {
         assert_eq!(&out[12..22], b"Exif\0\0II*\0");
         assert_eq!(&out[22..], &[0xFF, 0xD9]);
         assert_eq!(with_exif(b"not a jpeg".to_vec(), b"II*\0"), b"not a jpeg");
+    }
+
+    #[test]
+    fn reducing_averages_whole_blocks_and_scales_deep_samples_to_8_bits() {
+        // 5×2 pixels of 10-bit samples; blocks of 2 give 2×1 pixels (the fifth column is left out).
+        let pixel = |r: u16, g: u16, b: u16| [r, g, b, 1023];
+        let rows = [
+            [pixel(0, 4, 1020), pixel(8, 4, 1020), pixel(400, 0, 0), pixel(400, 0, 0), pixel(9, 9, 9)],
+            [pixel(0, 4, 1020), pixel(8, 4, 1020), pixel(400, 0, 0), pixel(400, 0, 0), pixel(9, 9, 9)],
+        ];
+        let samples: Vec<u16> = rows.iter().flatten().flatten().copied().collect();
+        let reduced = reduce(&samples, 5, 2, 10, 2).expect("reduced");
+        assert_eq!(reduced.dimensions(), (2, 1));
+        assert_eq!(reduced.as_raw(), &vec![1, 1, 255, 100, 0, 0]);
+        assert!(reduce(&samples, 5, 2, 10, 3).is_none(), "no whole block fits");
+        assert!(reduce(&samples[..8], 5, 2, 10, 1).is_none(), "too few samples for the size");
     }
 
     #[test]

@@ -143,6 +143,48 @@ impl Pool {
     }
 }
 
+/// What [`prepare`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prepared {
+    /// Thumbnails made and written to the disk cache.
+    pub made: usize,
+    /// Pictures the cache already had.
+    pub cached: usize,
+    /// Pictures with nothing to show (damage, a format without a decoder).
+    pub no_preview: usize,
+}
+
+/// Makes the disk cache's thumbnails of `requests` ahead of the grid, in the order given, one at a time,
+/// skipping those already cached; stops early when `cancel` is flipped. The grid then shows them from the
+/// cache at once, even for a picture that takes a long decode (a large HEIF without its own preview).
+pub fn prepare(
+    vault: &SharedVault,
+    index: &Index,
+    cache: &std::path::Path,
+    requests: impl IntoIterator<Item = Request>,
+    cancel: &crate::engine::Cancel,
+) -> Prepared {
+    let blobs = vault.blobs(index);
+    let mut prepared = Prepared::default();
+    for request in requests {
+        if cancel.is_cancelled() {
+            break;
+        }
+        if cache_path(cache, &request.key).exists() {
+            prepared.cached += 1;
+            continue;
+        }
+        match make(&blobs, &request, None) {
+            (_, Some(picture)) => {
+                store(cache, &request.key, &picture);
+                prepared.made += 1;
+            }
+            _ => prepared.no_preview += 1,
+        }
+    }
+    prepared
+}
+
 fn cache_path(cache: &std::path::Path, key: &ThumbKey) -> PathBuf {
     let name = hex::encode(key);
     cache.join(&name[..2]).join(format!("{name}.jpg"))
@@ -255,7 +297,7 @@ fn downscaled(bytes: &[u8]) -> Option<image::DynamicImage> {
         }
     }
     if crate::data::heic::looks_like_heic(bytes) {
-        return crate::data::heic::heic_preview(bytes).map(image::DynamicImage::ImageRgba8);
+        return crate::data::heic::heic_preview(bytes, THUMB_SIZE).map(image::DynamicImage::ImageRgb8);
     }
     Some(image::load_from_memory(bytes).ok()?.thumbnail(THUMB_SIZE * 2, THUMB_SIZE * 2))
 }
