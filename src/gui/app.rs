@@ -23,8 +23,10 @@ use super::screen::password::{self, Dialog, Mode};
 use super::screen::restore::{self, Wizard};
 use super::screen::settings;
 use super::theme::{self, BOLD, size};
+use super::thumbnails::Prepared;
 use super::widget::{self, Icon, icon};
 use crate::device::discovery::Remembered;
+use crate::engine::Cancel;
 use crate::t;
 use crate::vault::{Snapshot, Vault};
 
@@ -97,6 +99,8 @@ pub enum Message {
     CloseRequested(window::Id),
     /// The virtual phones are stopped and forgotten; the app can end.
     Stopped,
+    /// The thumbnails made ahead are in the cache (or the job stopped).
+    PreviewsMade(Result<Prepared, String>),
     /// A job that only reports failure (forgetting a phone, tidying up) ended.
     Done(Result<(), String>),
 }
@@ -112,6 +116,8 @@ pub struct App {
     /// Every snapshot, oldest first.
     pub snapshots: Vec<Snapshot>,
     snapshots_job: JobId,
+    /// Stops the job making thumbnails ahead (see `previews.rs`).
+    previews: Option<Cancel>,
     /// The page shown.
     pub page: Page,
     /// The devices screen.
@@ -157,6 +163,7 @@ impl App {
             vault_exists: None,
             snapshots: Vec::new(),
             snapshots_job: 0,
+            previews: None,
             page: Page::Devices,
             devices,
             backups: Backups::default(),
@@ -318,6 +325,19 @@ impl App {
             }
             Message::CloseRequested(_) => self.close(),
             Message::Stopped => iced::exit(),
+            Message::PreviewsMade(Ok(prepared)) => {
+                log::info!(
+                    "thumbnails made ahead: {} new, {} already cached, {} without a preview",
+                    prepared.made,
+                    prepared.cached,
+                    prepared.no_preview
+                );
+                Task::none()
+            }
+            Message::PreviewsMade(Err(e)) => {
+                log::warn!("thumbnails made ahead: {e}");
+                Task::none()
+            }
             Message::Done(Ok(())) => Task::none(),
             Message::Done(Err(e)) => {
                 self.notice = Some(e);
@@ -329,6 +349,9 @@ impl App {
     /// Stops the virtual phones (forgetting their addresses, so no unreachable entry is left for the next
     /// start), then ends the app. Stopping joins their threads, so it happens on a job thread.
     fn close(&mut self) -> Task<Message> {
+        if let Some(previews) = self.previews.take() {
+            previews.cancel();
+        }
         let phones = self.devices.take_demo_phones();
         if phones.is_empty() {
             return iced::exit();
@@ -452,11 +475,37 @@ impl App {
         if job != self.snapshots_job {
             return Task::none();
         }
-        match result {
-            Ok(snapshots) => self.snapshots = snapshots,
-            Err(e) => self.notice = Some(e),
+        let previews = match result {
+            Ok(snapshots) => {
+                self.snapshots = snapshots;
+                self.make_previews()
+            }
+            Err(e) => {
+                self.notice = Some(e);
+                Task::none()
+            }
+        };
+        Task::batch([previews, self.start_page()])
+    }
+
+    /// Starts making thumbnails ahead for the newest snapshot of each device (stopping a job already at it,
+    /// which would repeat the same pictures).
+    fn make_previews(&mut self) -> Task<Message> {
+        if let Some(previous) = self.previews.take() {
+            previous.cancel();
         }
-        self.start_page()
+        let (Some(vault), Some(cache)) = (self.vault.clone(), Config::cache_dir()) else {
+            return Task::none();
+        };
+        let cancel = Cancel::new();
+        self.previews = Some(cancel.clone());
+        let snapshots = self.snapshots.clone();
+        Task::perform(
+            jobs::blocking("lifeboat-previews", move || {
+                crate::gui::previews::prepare_newest(&vault, &snapshots, &cache, &cancel)
+            }),
+            Message::PreviewsMade,
+        )
     }
 
     pub(super) fn open_browse(&mut self, snapshot: Snapshot, tab: Tab) -> Task<Message> {

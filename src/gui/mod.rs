@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod devices;
 pub mod jobs;
+pub mod previews;
 pub mod screen;
 mod start;
 pub mod theme;

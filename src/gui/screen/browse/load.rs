@@ -116,13 +116,8 @@ fn name_threads(threads: &mut [Thread], contacts: &[Contact]) {
     }
 }
 
-/// Reads `snapshot` for browsing.
-pub fn load(vault: &SharedVault, snapshot: Snapshot) -> Result<Loaded, String> {
-    let index = Arc::new(vault.load_index().map_err(|e| e.to_string())?);
-    let blobs = vault.blobs(&index);
-    let nodes = vault.catalog(&snapshot, &blobs).map_err(|e| e.to_string())?;
-    let mut problems = Vec::new();
-
+/// The pictures and videos among a snapshot's items, newest first.
+pub fn photo_items(nodes: &[Node]) -> Vec<PhotoItem> {
     let mut photos: Vec<PhotoItem> = nodes
         .iter()
         .filter(|n| n.entry.is_file() && n.entry.category == Category::Photos)
@@ -140,6 +135,17 @@ pub fn load(vault: &SharedVault, snapshot: Snapshot) -> Result<Loaded, String> {
         })
         .collect();
     photos.sort_by(|a, b| b.mtime_ns.cmp(&a.mtime_ns).then_with(|| a.path.cmp(&b.path)));
+    photos
+}
+
+/// Reads `snapshot` for browsing.
+pub fn load(vault: &SharedVault, snapshot: Snapshot) -> Result<Loaded, String> {
+    let index = Arc::new(vault.load_index().map_err(|e| e.to_string())?);
+    let blobs = vault.blobs(&index);
+    let nodes = vault.catalog(&snapshot, &blobs).map_err(|e| e.to_string())?;
+    let mut problems = Vec::new();
+
+    let photos = photo_items(&nodes);
 
     let mut contacts: Vec<Contact> = records(&blobs, &nodes, Category::Contacts, &mut problems);
     for node in nodes.iter().filter(|n| {

@@ -204,6 +204,11 @@ impl Grid {
         Action::None
     }
 
+    /// How many tiles in view are known to have no thumbnail (a video, a picture that does not decode).
+    pub fn without_preview_in_view(&self) -> usize {
+        self.items[self.visible_items()].iter().filter(|item| self.no_preview.contains(&item.key)).count()
+    }
+
     /// Whether every tile in view has its thumbnail (or is known to have none).
     pub fn screen_complete(&self) -> bool {
         self.items[self.visible_items()]
