@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::output::{self, Console};
 use super::{Failure, RestoreArgs, devices, exit};
-use crate::data::CategorySet;
 use crate::device::adb::AndroidOptions;
 use crate::device::folder::FolderDevice;
 use crate::device::{Device, DeviceIdentity, DeviceKind, RestorePolicy};
@@ -90,7 +89,16 @@ fn show_plan(
     target_name: &str,
     args: &RestoreArgs,
 ) -> Result<(), Failure> {
-    match plan(vault, snapshot, target, args.categories.as_ref()) {
+    let options = RestoreOptions {
+        categories: args.categories.clone(),
+        include: args.include.clone(),
+        ..Default::default()
+    };
+    let plan = vault
+        .load_index()
+        .map_err(Failure::from)
+        .and_then(|index| Ok(engine::restore_plan(vault, &index, snapshot, target, &options)?));
+    match plan {
         Ok(plans) if args.json => output::json(&json!({
             "snapshot": snapshot.id.short(),
             "target": target_name,
@@ -101,21 +109,6 @@ fn show_plan(
         Err(failure) => eprintln!("{}", failure.message),
     }
     Ok(())
-}
-
-fn plan(
-    vault: &Vault,
-    snapshot: &Snapshot,
-    target: &DeviceIdentity,
-    categories: Option<&CategorySet>,
-) -> Result<Vec<CategoryPlan>, Failure> {
-    let index = vault.load_index()?;
-    let items = engine::SnapshotItems::load(vault, &index, snapshot)?;
-    let chosen = match categories {
-        Some(categories) => categories.iter().filter(|c| snapshot.categories.contains(*c)).collect(),
-        None => snapshot.categories.clone(),
-    };
-    Ok(engine::plan(&items, &snapshot.device, target, &chosen)?)
 }
 
 fn reasons_json(reasons: &[Reason]) -> serde_json::Value {

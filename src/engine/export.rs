@@ -62,6 +62,12 @@ impl<'a> SnapshotItems<'a> {
         Ok(Self { blobs, nodes, by_path })
     }
 
+    /// Keeps only the items `keep` chooses.
+    pub fn retain(&mut self, keep: impl FnMut(&Node) -> bool) {
+        self.nodes.retain(keep);
+        self.by_path = self.nodes.iter().enumerate().map(|(i, n)| (n.entry.path.to_string(), i)).collect();
+    }
+
     /// Every item.
     pub fn nodes(&self) -> &[Node] {
         &self.nodes

@@ -24,4 +24,4 @@ pub use fidelity::{
 };
 pub use fidelity_matrix::{Cell, SOURCE_TITLES, TARGETS, matrix_cell, matrix_markdown};
 pub use report::{CategoryReport, Check};
-pub use restore::{RestoreOptions, RestoreSummary, restore};
+pub use restore::{RestoreOptions, RestoreSummary, restore, restore_plan};

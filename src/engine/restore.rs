@@ -14,9 +14,11 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 use crate::data::{Category, CategorySet};
-use crate::device::{CategorySummary, Device, DeviceError, DeviceKind, RestoreCount, RestorePolicy};
+use crate::device::{
+    CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, RestoreCount, RestorePolicy,
+};
 use crate::t;
-use crate::vault::{Node, Snapshot, Vault};
+use crate::vault::{Index, Node, Snapshot, Vault};
 
 use super::convert::{Converted, Converter};
 use super::fidelity::{CategoryPlan, plan};
@@ -102,6 +104,29 @@ fn chosen(node: &Node, categories: &Option<CategorySet>, include: &Option<GlobSe
         || path.char_indices().filter(|(_, c)| *c == '/').any(|(at, _)| include.is_match(&path[..at]))
 }
 
+/// The categories a restore with `categories` takes from `snapshot`: those asked for that it holds.
+fn chosen_categories(snapshot: &Snapshot, categories: Option<&CategorySet>) -> CategorySet {
+    match categories {
+        Some(categories) => categories.iter().filter(|c| snapshot.categories.contains(*c)).collect(),
+        None => snapshot.categories.clone(),
+    }
+}
+
+/// The fidelity plan of restoring `snapshot` onto `target` with `options`: only the items the restore would
+/// take (its categories and its folders) are counted.
+pub fn restore_plan(
+    vault: &Vault,
+    index: &Index,
+    snapshot: &Snapshot,
+    target: &DeviceIdentity,
+    options: &RestoreOptions,
+) -> Result<Vec<CategoryPlan>, EngineError> {
+    let include = include_set(&options.include)?;
+    let mut items = SnapshotItems::load(vault, index, snapshot)?;
+    items.retain(|node| chosen(node, &options.categories, &include));
+    plan(&items, &snapshot.device, target, &chosen_categories(snapshot, options.categories.as_ref()))
+}
+
 /// Restores items of `snapshot` onto `target`.
 pub fn restore(
     vault: &Vault,
@@ -134,13 +159,7 @@ pub fn restore(
     meter.category_totals(totals.into_iter().map(|(category, (items, bytes))| (category, items, bytes)));
 
     let mut summary = RestoreSummary::default();
-    let chosen: CategorySet = match &options.categories {
-        Some(categories) => categories.iter().filter(|c| snapshot.categories.contains(*c)).collect(),
-        None => snapshot.categories.clone(),
-    };
-    match SnapshotItems::load(vault, &index, snapshot)
-        .and_then(|items| plan(&items, &snapshot.device, target.identity(), &chosen))
-    {
+    match restore_plan(vault, &index, snapshot, target.identity(), options) {
         Ok(plan) => summary.plan = plan,
         Err(e) => meter.notice(snapshot.id.short(), t!("restore-no-plan", reason = e.to_string())),
     }
@@ -247,5 +266,38 @@ mod tests {
         let only_photos = Some(CategorySet::parse_list("photos").unwrap());
         assert!(!chosen(&node("me.vcf", Category::Contacts), &only_photos, &None));
         assert!(include_set(&["a[".into()]).is_err());
+    }
+
+    #[test]
+    fn the_plan_counts_only_the_folders_the_restore_takes() {
+        let dir = tempfile::tempdir().unwrap();
+        let phone = dir.path().join("phone");
+        for path in ["DCIM/Camera/a.jpg", "DCIM/Camera/b.jpg", "Pictures/c.png", "Download/d.pdf"] {
+            let path = phone.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, path.to_string_lossy().as_bytes()).unwrap();
+        }
+        let kdf = crate::vault::KdfParams { memory_kib: 256, passes: 1, lanes: 1 };
+        let vault = Vault::init(&dir.path().join("vault"), "pw", kdf).unwrap();
+        let device = crate::device::folder::FolderDevice::new(phone).unwrap();
+        let options = super::super::BackupOptions { categories: CategorySet::all(), ..Default::default() };
+        let snapshot = super::super::backup(&vault, &device, &options, &super::super::Silent, &Cancel::new())
+            .unwrap()
+            .snapshot;
+        let index = vault.load_index().unwrap();
+        let counted = |include: &[&str]| -> Vec<(Category, u64)> {
+            let options = RestoreOptions {
+                include: include.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            };
+            restore_plan(&vault, &index, &snapshot, device.identity(), &options)
+                .unwrap()
+                .iter()
+                .map(|plan| (plan.category, plan.as_is + plan.converted + plan.impossible))
+                .collect()
+        };
+        assert_eq!(counted(&[]), vec![(Category::Photos, 3), (Category::Files, 1)]);
+        assert_eq!(counted(&["DCIM"]), vec![(Category::Photos, 2)]);
+        assert_eq!(counted(&["Pictures", "Download"]), vec![(Category::Photos, 1), (Category::Files, 1)]);
     }
 }

@@ -295,13 +295,12 @@ impl Wizard {
         };
         let job = jobs::next_id();
         self.plan = Some((job, None));
-        let categories = self.categories.clone();
+        // The same choice of categories and folders as the restore itself.
+        let options = self.options();
         Task::perform(
             jobs::blocking("lifeboat-fidelity", move || {
                 let index = vault.load_index().map_err(|e| e.to_string())?;
-                let items =
-                    engine::SnapshotItems::load(&vault, &index, &snapshot).map_err(|e| e.to_string())?;
-                engine::plan(&items, &snapshot.device, &target, &categories).map_err(|e| e.to_string())
+                engine::restore_plan(&vault, &index, &snapshot, &target, &options).map_err(|e| e.to_string())
             }),
             move |result| Message::Planned(job, result),
         )
