@@ -50,6 +50,23 @@ impl PhotoItem {
     }
 }
 
+/// The most characters of a file name a placeholder tile shows: two lines of small text.
+const TILE_NAME_CHARS: usize = 28;
+
+/// `name` cut in the middle when longer than `max` characters, keeping its start and its end (where the
+/// extension and a camera's counter are: "VID_20240612…183012.mp4").
+fn shortened(name: &str, max: usize) -> String {
+    let count = name.chars().count();
+    if count <= max || max < 3 {
+        return name.to_string();
+    }
+    let tail = (max - 1) / 2;
+    let head = max - 1 - tail;
+    let start: String = name.chars().take(head).collect();
+    let end: String = name.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// Grid messages.
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -285,7 +302,11 @@ impl Grid {
                 let placeholder = self.no_preview.contains(&item.key) || item.video;
                 let glyph = if item.video { Icon::Video } else { Icon::Photos };
                 let body: Element<'_, Message> = if placeholder {
-                    column![icon(glyph, 28.0, false), text(item.name()).size(size::SMALL)]
+                    let name = text(shortened(item.name(), TILE_NAME_CHARS))
+                        .size(size::SMALL)
+                        .wrapping(iced::widget::text::Wrapping::WordOrGlyph)
+                        .align_x(Alignment::Center);
+                    column![icon(glyph, 28.0, false), name]
                         .spacing(6)
                         .align_x(Alignment::Center)
                         .into()
@@ -302,6 +323,16 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_keep_their_start_and_end() {
+        assert_eq!(shortened("IMG_0001.jpg", 28), "IMG_0001.jpg");
+        let long = "VID_20240612_183012_HDR_slow_motion_final.mp4";
+        let short = shortened(long, 28);
+        assert_eq!(short.chars().count(), 28);
+        assert!(short.starts_with("VID_20240612_") && short.ends_with("_final.mp4"), "{short}");
+        assert_eq!(shortened("ÄÖÜäöüßÄÖÜäöüß", 5), "ÄÖ…üß", "cut at characters, not bytes");
+    }
 
     fn items(n: usize) -> Vec<PhotoItem> {
         (0..n)
