@@ -13,7 +13,7 @@ pub use remembered::{Remembered, config_dir, parse_address};
 pub use watcher::{DeviceEvent, DeviceWatcher};
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -270,22 +270,67 @@ fn unreachable(address: &str, error: &AdbError) -> FoundDevice {
 
 /// Devices an adb server lists (when one runs).
 pub fn from_server(port: u16) -> Vec<FoundDevice> {
+    from_server_reusing(port, &mut Described::new(Duration::ZERO))
+}
+
+/// What phones held by an adb server told us, and when: describing one runs several commands on it, which
+/// a watcher looking twice a second must not repeat each time.
+#[derive(Debug)]
+pub(crate) struct Described {
+    fresh_for: Duration,
+    by_serial: BTreeMap<String, (Instant, FoundDevice)>,
+}
+
+impl Described {
+    /// Descriptions are asked again once older than `fresh_for` (battery and storage change).
+    pub(crate) fn new(fresh_for: Duration) -> Self {
+        Self { fresh_for, by_serial: BTreeMap::new() }
+    }
+
+    fn get(&self, serial: &str, now: Instant) -> Option<FoundDevice> {
+        let (when, found) = self.by_serial.get(serial)?;
+        (now.saturating_duration_since(*when) < self.fresh_for).then(|| found.clone())
+    }
+
+    fn insert(&mut self, serial: &str, now: Instant, found: FoundDevice) {
+        self.by_serial.insert(serial.to_string(), (now, found));
+    }
+
+    /// Forgets phones the server no longer lists as ready, so a phone plugged in again is asked afresh.
+    fn keep_only(&mut self, ready: &[&str]) {
+        self.by_serial.retain(|serial, _| ready.contains(&serial.as_str()));
+    }
+}
+
+/// Like [`from_server`], reusing descriptions of ready phones from `described` while they are fresh.
+pub(crate) fn from_server_reusing(port: u16, described: &mut Described) -> Vec<FoundDevice> {
     let server = AdbServer::local(port);
     let Ok(devices) = server.devices() else { return Vec::new() };
+    let now = Instant::now();
+    let ready: Vec<&str> = devices
+        .iter()
+        .filter(|d| DeviceState::from_server(&d.state).is_ready())
+        .map(|d| d.serial.as_str())
+        .collect();
+    described.keep_only(&ready);
     devices
-        .into_iter()
+        .iter()
         .map(|listed| {
             let state = DeviceState::from_server(&listed.state);
             let target = AdbTarget::Server { port, serial: listed.serial.clone() };
-            let described = state
+            let found = state
                 .is_ready()
                 .then(|| {
-                    Connection::via_server(server.clone(), &listed.serial)
-                        .and_then(|c| describe(c, Transport::AdbServer, listed.serial.clone()))
-                        .ok()
+                    described.get(&listed.serial, now).or_else(|| {
+                        let found = Connection::via_server(server.clone(), &listed.serial)
+                            .and_then(|c| describe(c, Transport::AdbServer, listed.serial.clone()))
+                            .ok()?;
+                        described.insert(&listed.serial, now, found.clone());
+                        Some(found)
+                    })
                 })
                 .flatten();
-            described.unwrap_or_else(|| {
+            found.unwrap_or_else(|| {
                 let name = listed
                     .prop("model")
                     .map(|m| m.replace('_', " "))
@@ -428,6 +473,20 @@ mod tests {
             format!("{id}@{}", transport.as_str()),
             state,
         )
+    }
+
+    #[test]
+    fn descriptions_are_reused_while_fresh_and_forgotten_when_unlisted() {
+        let mut described = Described::new(Duration::from_secs(30));
+        let start = Instant::now();
+        described.insert("A", start, device("A", Transport::AdbServer, DeviceState::Ready));
+        assert!(described.get("A", start + Duration::from_secs(29)).is_some());
+        assert!(described.get("A", start + Duration::from_secs(30)).is_none(), "asked again when old");
+        assert!(described.get("B", start).is_none());
+        described.keep_only(&["B"]);
+        assert!(described.get("A", start).is_none(), "unplugged: asked afresh when back");
+        let never = Described::new(Duration::ZERO);
+        assert!(never.get("A", start).is_none());
     }
 
     #[test]

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use super::{
-    DeviceState, FoundDevice, Remembered, ScanOptions, Transport, describe, from_server, from_usb, merge,
+    Described, DeviceState, FoundDevice, Remembered, ScanOptions, Transport, describe, from_server_reusing,
+    from_usb, merge,
 };
 use crate::device::adb::Connection;
 
@@ -106,18 +107,33 @@ fn start_hotplug(wake: Sender<()>, stop: Arc<AtomicBool>) {
 /// for the person, and the other phones must not wait behind it.
 const UNAUTHORIZED_RETRY: Duration = Duration::from_secs(5);
 
-#[derive(Default)]
 struct WatchState {
     known: HashMap<String, FoundDevice>,
     /// Live connections to remembered TCP phones, with what they told us.
     tcp: HashMap<String, (Connection, FoundDevice)>,
     /// Remembered phones that refused this computer, until when to leave them alone.
     refused: HashMap<String, (Instant, FoundDevice)>,
+    /// What phones held by the adb server told us.
+    described: Described,
+}
+
+/// How long a description of a phone held by the adb server is shown before asking it again.
+const DESCRIPTION_FRESH_FOR: Duration = Duration::from_secs(30);
+
+impl Default for WatchState {
+    fn default() -> Self {
+        Self {
+            known: HashMap::new(),
+            tcp: HashMap::new(),
+            refused: HashMap::new(),
+            described: Described::new(DESCRIPTION_FRESH_FOR),
+        }
+    }
 }
 
 impl WatchState {
     fn look(&mut self, options: &ScanOptions) -> Vec<FoundDevice> {
-        let mut devices = from_server(options.adb_server_port);
+        let mut devices = from_server_reusing(options.adb_server_port, &mut self.described);
         let held: Vec<String> = devices.iter().map(|d| d.id.clone()).collect();
         if options.usb {
             devices.extend(from_usb(&options.connect, &held));

@@ -306,10 +306,7 @@ impl Grid {
                         .size(size::SMALL)
                         .wrapping(iced::widget::text::Wrapping::WordOrGlyph)
                         .align_x(Alignment::Center);
-                    column![icon(glyph, 28.0, false), name]
-                        .spacing(6)
-                        .align_x(Alignment::Center)
-                        .into()
+                    column![icon(glyph, 28.0, false), name].spacing(6).align_x(Alignment::Center).into()
                 } else {
                     Space::new().into()
                 };
