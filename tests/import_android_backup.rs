@@ -10,13 +10,11 @@ use std::io::Read;
 use common::walk::Collect;
 use lifeboat::data::documents::read_document;
 use lifeboat::data::{AddressRole, Category, CategorySet, Message, MessageFolder, MessageKind, PartContent};
-use lifeboat::device::folder::FolderDevice;
 use lifeboat::device::import::android_backup::{
     AbEncryption, AndroidBackup, AndroidBackupDevice, AndroidBackupError, messages_from_telephony_backup,
 };
 use lifeboat::device::{Device, DeviceError, DeviceKind, Entry, EntryKind, RestorePolicy};
-use lifeboat::engine::{self, BackupOptions, Cancel, RestoreOptions, Silent};
-use lifeboat::vault::{KdfParams, Vault};
+use lifeboat::engine::Cancel;
 
 const V1: &str = "android/adb-backup/mvt_backup_v1_plain.ab";
 const V5: &str = "android/adb-backup/mvt_backup3_v5_plain.ab";
@@ -192,27 +190,8 @@ fn the_telephony_chunk_reads_on_its_own() {
 fn the_encrypted_backup_goes_through_the_engine_and_comes_back_out() {
     let device = AndroidBackupDevice::open(&common::peer_file(ENCRYPTED), Some("123456")).unwrap();
     let work = tempfile::tempdir().unwrap();
-    let vault = Vault::init(
-        &work.path().join("vault"),
-        common::PASSWORD,
-        KdfParams { memory_kib: 256, passes: 1, lanes: 1 },
-    )
-    .unwrap();
-    let summary =
-        engine::backup(&vault, &device, &BackupOptions::default(), &Silent, &Cancel::new()).unwrap();
+    let (_vault, summary, target) = common::round_trip(&device, work.path());
     assert_eq!(summary.items_read, 3);
-    let target = work.path().join("restored");
-    let folder = FolderDevice::create(&target).unwrap();
-    let restored = engine::restore(
-        &vault,
-        &summary.snapshot,
-        &folder,
-        &RestoreOptions::default(),
-        &Silent,
-        &Cancel::new(),
-    )
-    .unwrap();
-    assert!(restored.failures.is_empty(), "{:?}", restored.failures);
     assert_eq!(fs::read(target.join(SMS_CHUNK)).unwrap(), peer_sms_chunk());
     assert_eq!(fs::metadata(target.join(MANIFEST)).unwrap().len(), 2_526);
     let document = fs::read(target.join("Messages/messages.jsonl")).unwrap();

@@ -11,11 +11,10 @@ use std::path::Path;
 use common::walk::Collect;
 use lifeboat::data::documents::read_document;
 use lifeboat::data::{Category, CategorySet, Message, MessageFolder, MessageKind};
-use lifeboat::device::folder::FolderDevice;
 use lifeboat::device::ios::{FileKind, IosBackupError, ItunesBackup, ItunesBackupDevice};
 use lifeboat::device::{Device, DeviceError, DeviceKind, Entry, EntryKind, RestorePolicy};
-use lifeboat::engine::{self, BackupOptions, Cancel, RestoreOptions, Silent};
-use lifeboat::vault::{KdfParams, Vault};
+use lifeboat::engine::{self, BackupOptions, Cancel, Silent};
+use lifeboat::vault::Vault;
 
 const MVT: &str = "ios/mvt_ios_backup";
 const ENCRYPTED: &str = "ios/pyiosbackup_encrypted_pw0000";
@@ -31,28 +30,10 @@ fn open_mvt() -> ItunesBackupDevice {
     ItunesBackupDevice::open(&common::peer_file(MVT), None, &mut |_, _| {}, &Cancel::new()).unwrap()
 }
 
-/// Backs `device` up into a fresh vault and restores the snapshot into a folder; returns both.
+/// The round trip through a vault, of an import.
 fn round_trip(device: &dyn Device, work: &Path) -> (Vault, std::path::PathBuf) {
-    let vault_path = work.join("vault");
-    let vault =
-        Vault::init(&vault_path, common::PASSWORD, KdfParams { memory_kib: 256, passes: 1, lanes: 1 })
-            .unwrap();
-    let summary =
-        engine::backup(&vault, device, &BackupOptions::default(), &engine::Silent, &Cancel::new()).unwrap();
-    assert!(summary.snapshot.complete);
+    let (vault, summary, target) = common::round_trip(device, work);
     assert_eq!(summary.snapshot.device.kind, DeviceKind::Import);
-    let target = work.join("restored");
-    let folder = FolderDevice::create(&target).unwrap();
-    let restored = engine::restore(
-        &vault,
-        &summary.snapshot,
-        &folder,
-        &RestoreOptions::default(),
-        &Silent,
-        &Cancel::new(),
-    )
-    .unwrap();
-    assert!(restored.failures.is_empty(), "{:?}", restored.failures);
     (vault, target)
 }
 

@@ -16,10 +16,8 @@ use lifeboat::data::{
     MessageKind, PartContent,
 };
 use lifeboat::device::Device;
-use lifeboat::device::folder::FolderDevice;
 use lifeboat::device::ios::{IosBackupError, ItunesBackupDevice};
-use lifeboat::engine::{self, BackupOptions, Cancel, RestoreOptions, Silent};
-use lifeboat::vault::{KdfParams, Vault};
+use lifeboat::engine::Cancel;
 use sha1::{Digest, Sha1};
 
 fn walk(device: &dyn Device) -> Collect {
@@ -198,25 +196,7 @@ fn an_encrypted_backup_decrypts_large_files_as_a_stream_and_survives_the_engine(
         assert_eq!(read(&device, &walk, document), read(&plain, &plain_walk, document), "{document}");
     }
 
-    let vault = Vault::init(
-        &work.path().join("vault"),
-        common::PASSWORD,
-        KdfParams { memory_kib: 256, passes: 1, lanes: 1 },
-    )
-    .unwrap();
-    let summary =
-        engine::backup(&vault, &device, &BackupOptions::default(), &Silent, &Cancel::new()).unwrap();
-    let target = work.path().join("restored");
-    let restored = engine::restore(
-        &vault,
-        &summary.snapshot,
-        &FolderDevice::create(&target).unwrap(),
-        &RestoreOptions::default(),
-        &Silent,
-        &Cancel::new(),
-    )
-    .unwrap();
-    assert!(restored.failures.is_empty(), "{:?}", restored.failures);
+    let (_vault, _summary, target) = common::round_trip(&device, work.path());
     let movie = target.join("DCIM/100APPLE/IMG_0002.MOV");
     assert_eq!(fs::read(&movie).unwrap(), files[9].content);
     let mtime = filetime::FileTime::from_last_modification_time(&fs::metadata(&movie).unwrap());

@@ -209,3 +209,31 @@ pub fn files_with_extension(folder: &str, extension: &str) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// Backs `device` up into a fresh vault under `work` (cheap key derivation) and restores the snapshot into
+/// the folder `work/restored`, checking that the backup completed and nothing failed to restore: the round
+/// trip every importer's test makes. Returns the vault, what the backup made and the folder.
+pub fn round_trip(
+    device: &dyn lifeboat::device::Device,
+    work: &Path,
+) -> (lifeboat::vault::Vault, lifeboat::engine::BackupSummary, PathBuf) {
+    use lifeboat::engine::{self, BackupOptions, Cancel, RestoreOptions, Silent};
+    let kdf = lifeboat::vault::KdfParams { memory_kib: 256, passes: 1, lanes: 1 };
+    let vault = lifeboat::vault::Vault::init(&work.join("vault"), PASSWORD, kdf).expect("a new vault");
+    let summary = engine::backup(&vault, device, &BackupOptions::default(), &Silent, &Cancel::new())
+        .expect("backed up");
+    assert!(summary.snapshot.complete);
+    let target = work.join("restored");
+    let folder = lifeboat::device::folder::FolderDevice::create(&target).expect("a restore folder");
+    let restored = engine::restore(
+        &vault,
+        &summary.snapshot,
+        &folder,
+        &RestoreOptions::default(),
+        &Silent,
+        &Cancel::new(),
+    )
+    .expect("restored");
+    assert!(restored.failures.is_empty(), "{:?}", restored.failures);
+    (vault, summary, target)
+}
