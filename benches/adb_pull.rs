@@ -15,24 +15,21 @@
 //! (including unlocking the vault: Argon2 password hashing) and the backup itself as the engine measures it
 //! (walk, transfer, sealing, writing the snapshot). Debian's `adb` must be installed (`apt-get install adb`).
 
+mod common;
+
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{Run, run};
 use lifeboat::device::sim::android::{self, AndroidSimOptions, AuthMode, Profile};
 
 /// The folders the photos category covers by default (`AndroidOptions::media_folders`).
 const PHOTO_FOLDERS: [&str; 3] = ["DCIM", "Pictures", "Movies"];
 
 /// One timed run of a child process.
-struct Run {
-    wall: Duration,
-    peak_rss: u64,
-    stdout: Vec<u8>,
-}
-
 fn main() {
     let repeat: usize =
         std::env::var("LIFEBOAT_BENCH_REPEAT").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
@@ -218,48 +215,6 @@ impl Drop for Adb {
 
 fn json(stdout: &[u8]) -> serde_json::Value {
     serde_json::from_slice(stdout).expect("JSON on stdout")
-}
-
-/// Runs a child to completion and measures its wall time and peak memory.
-// The child is reaped by `wait4` (which also reports its peak memory), not by `Child::wait`.
-#[allow(clippy::zombie_processes)]
-fn run(command: &mut Command) -> Run {
-    let started = Instant::now();
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {command:?} (is Debian's adb installed?): {e}"));
-    // Drain both pipes on threads so a chatty child never blocks on a full pipe.
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut out, &mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut err, &mut bytes);
-        bytes
-    });
-    let mut status = 0;
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: wait4 writes the status and the usage of the child we just started.
-    let usage = unsafe {
-        libc::wait4(child.id() as libc::pid_t, &mut status, 0, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let wall = started.elapsed();
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "{command:?} failed ({status}): {}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-    Run { wall, peak_rss: usage.ru_maxrss as u64 * 1024, stdout }
 }
 
 /// Regular files and their bytes under `roots` (missing roots count as empty).

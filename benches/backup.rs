@@ -8,16 +8,14 @@
 //!
 //! Set `LIFEBOAT_BENCH_SCALE=0.1` for a quick run on a smaller set.
 
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-struct Run {
-    wall: Duration,
-    peak_rss: u64,
-}
+use common::{Run, run};
 
 fn main() {
     let scale: f64 = std::env::var("LIFEBOAT_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
@@ -84,25 +82,6 @@ fn row(name: &str, bytes: u64, run: &Run) -> String {
         bytes as f64 / 1e6 / run.wall.as_secs_f64(),
         run.peak_rss as f64 / 1e6
     )
-}
-
-/// Runs a child to completion and measures its wall time and peak memory.
-// The child is reaped by `wait4` (which also reports its peak memory), not by `Child::wait`.
-#[allow(clippy::zombie_processes)]
-fn run(command: &mut Command) -> Run {
-    let started = Instant::now();
-    let child =
-        command.stdout(Stdio::null()).spawn().unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-    let mut status = 0;
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: wait4 writes the status and the usage of the child we just started.
-    let usage = unsafe {
-        libc::wait4(child.id() as libc::pid_t, &mut status, 0, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    let wall = started.elapsed();
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{command:?} failed ({status})");
-    Run { wall, peak_rss: usage.ru_maxrss as u64 * 1024 }
 }
 
 /// Writes the data set unless a previous run left it complete; returns (files, bytes).
