@@ -1,6 +1,7 @@
 //! Thumbnails made ahead (what the app does after each backup): the newest snapshot of every device gets
 //! its pictures' thumbnails in the cache, older snapshots and videos none, a picture that cannot be decoded
-//! is counted and not retried as if new, a second run makes nothing, and a cancelled run stops.
+//! is counted and not retried as if new, a second run makes nothing, a cancelled run stops, and what lands
+//! on disk is sealed, never a plain picture.
 
 mod gui_common;
 
@@ -37,12 +38,19 @@ fn back_up(vault: &SharedVault, phone: &Path) -> Snapshot {
     engine::backup(vault, &device, &options, &Silent, &Cancel::new()).unwrap().snapshot
 }
 
+/// The thumbnails in the cache, checking that none is readable as a picture (they are sealed).
 fn cached_files(cache: &Path) -> usize {
     let Ok(folders) = std::fs::read_dir(cache) else { return 0 };
-    folders
+    let files: Vec<_> = folders
         .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).unwrap())
-        .filter(|file| file.as_ref().unwrap().path().extension().is_some_and(|e| e == "jpg"))
-        .count()
+        .map(|file| file.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "thumb"))
+        .collect();
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        assert!(image::guess_format(&bytes).is_err(), "{} is a plain picture", path.display());
+    }
+    files.len()
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod previews;
 pub mod screen;
 mod start;
 pub mod theme;
+pub mod thumbnail_cache;
 pub mod thumbnails;
 pub mod widget;
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::engine::Cancel;
 use crate::gui::jobs::SharedVault;
 use crate::gui::screen::browse::load::photo_items;
+use crate::gui::thumbnail_cache::DiskCache;
 use crate::gui::thumbnails::{Prepared, Request, prepare};
 use crate::vault::Snapshot;
 
@@ -42,6 +43,7 @@ pub fn prepare_newest(
     cancel: &Cancel,
 ) -> Result<Prepared, String> {
     let index = vault.load_index().map_err(|e| e.to_string())?;
+    let cache = DiskCache::new(cache.to_path_buf(), vault);
     let mut lists: Vec<Vec<Request>> = Vec::new();
     {
         let blobs = vault.blobs(&index);
@@ -65,10 +67,10 @@ pub fn prepare_newest(
         total.no_preview += prepared.no_preview;
     };
     for list in &lists {
-        add(prepare(vault, &index, cache, list.iter().take(FIRST_PASS).cloned(), cancel));
+        add(prepare(vault, &index, &cache, list.iter().take(FIRST_PASS).cloned(), cancel));
     }
     for list in &lists {
-        add(prepare(vault, &index, cache, list.iter().skip(FIRST_PASS).cloned(), cancel));
+        add(prepare(vault, &index, &cache, list.iter().skip(FIRST_PASS).cloned(), cancel));
     }
     Ok(total)
 }

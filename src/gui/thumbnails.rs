@@ -3,10 +3,8 @@
 //! no decoding of the full picture), an HEIC file's own preview image, else the picture itself decoded at a
 //! reduced scale.
 //!
-//! The disk cache is keyed by the item's content chunk ids. Chunk ids are keyed hashes that only mean
-//! something inside one vault, so the cache can never show one vault's pictures for another's, and no file
-//! name from a backup appears on disk. The cache holds small previews in the clear, under the user's cache
-//! folder; the documentation says so.
+//! The disk cache (`thumbnail_cache.rs`) is keyed by the item's content chunk ids and sealed with a key of
+//! the vault's.
 //!
 //! Requests can go stale while they wait (the person scrolled on): workers skip anything no longer in the
 //! wanted set and say so, so the grid can ask again when the tile comes back into view.
@@ -20,6 +18,7 @@ use iced::futures::channel::mpsc;
 use iced::widget::image::Handle;
 
 use super::jobs::SharedVault;
+use super::thumbnail_cache::DiskCache;
 use crate::vault::{Id, Index};
 
 /// Identifies a picture by its content: BLAKE3 over its chunk ids.
@@ -102,10 +101,11 @@ impl Pool {
             );
             let spawned = std::thread::Builder::new().name(format!("lifeboat-thumb-{n}")).spawn(move || {
                 let blobs = vault.blobs(&index);
+                let cache = cache.map(|dir| DiskCache::new(dir, &vault));
                 for request in requests {
                     let still_wanted = wanted.lock().map(|w| w.contains(&request.key)).unwrap_or(true);
                     let (outcome, fresh) = if still_wanted {
-                        make(&blobs, &request, cache.as_deref())
+                        make(&blobs, &request, cache.as_ref())
                     } else {
                         (Outcome::Skipped, None)
                     };
@@ -114,8 +114,8 @@ impl Pool {
                     }
                     // Written to the disk cache only once the grid has it: encoding is not on the way to
                     // the screen.
-                    if let (Some(cache), Some(picture)) = (cache.as_deref(), fresh) {
-                        store(cache, &request.key, &picture);
+                    if let (Some(cache), Some(picture)) = (cache.as_ref(), fresh) {
+                        cache.store(&request.key, &picture);
                     }
                 }
             });
@@ -160,7 +160,7 @@ pub struct Prepared {
 pub fn prepare(
     vault: &SharedVault,
     index: &Index,
-    cache: &std::path::Path,
+    cache: &DiskCache,
     requests: impl IntoIterator<Item = Request>,
     cancel: &crate::engine::Cancel,
 ) -> Prepared {
@@ -170,13 +170,13 @@ pub fn prepare(
         if cancel.is_cancelled() {
             break;
         }
-        if cache_path(cache, &request.key).exists() {
+        if cache.has(&request.key) {
             prepared.cached += 1;
             continue;
         }
         match make(&blobs, &request, None) {
             (_, Some(picture)) => {
-                store(cache, &request.key, &picture);
+                cache.store(&request.key, &picture);
                 prepared.made += 1;
             }
             _ => prepared.no_preview += 1,
@@ -185,21 +185,13 @@ pub fn prepare(
     prepared
 }
 
-fn cache_path(cache: &std::path::Path, key: &ThumbKey) -> PathBuf {
-    let name = hex::encode(key);
-    cache.join(&name[..2]).join(format!("{name}.jpg"))
-}
-
 /// The thumbnail for a request, and the picture to put in the disk cache when it was not there.
 fn make(
     blobs: &crate::vault::BlobReader<'_>,
     request: &Request,
-    cache: Option<&std::path::Path>,
+    cache: Option<&DiskCache>,
 ) -> (Outcome, Option<image::DynamicImage>) {
-    if let Some(cache) = cache
-        && let Ok(bytes) = std::fs::read(cache_path(cache, &request.key))
-        && let Ok(picture) = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
-    {
+    if let Some(picture) = cache.and_then(|cache| cache.load(&request.key)) {
         return (to_handle(&picture), None);
     }
     // A photo's EXIF block sits in its first 64 KiB and a chunk is at least 512 KiB, so the first chunk
@@ -344,23 +336,6 @@ fn orient(picture: image::DynamicImage, orientation: u32) -> image::DynamicImage
         7 => picture.rotate270().fliph(),
         8 => picture.rotate270(),
         _ => picture,
-    }
-}
-
-fn store(cache: &std::path::Path, key: &ThumbKey, picture: &image::DynamicImage) {
-    let path = cache_path(cache, key);
-    let write = || -> Result<(), String> {
-        std::fs::create_dir_all(path.parent().unwrap_or(cache)).map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-            .encode_image(&picture.to_rgb8())
-            .map_err(|e| e.to_string())?;
-        let temp = path.with_extension("tmp");
-        std::fs::write(&temp, out).map_err(|e| e.to_string())?;
-        std::fs::rename(&temp, &path).map_err(|e| e.to_string())
-    };
-    if let Err(e) = write() {
-        log::debug!("thumbnail cache: {e}");
     }
 }
 

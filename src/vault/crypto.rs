@@ -58,6 +58,17 @@ impl Keys {
         Self { cipher, id_key }
     }
 
+    /// Keys for data the vault's owner keeps outside the vault (a cache of previews): derived from the same
+    /// master secret, under a context of their own, so they can never open or name the vault's own blobs.
+    pub fn derive_local(master: &MasterSecret, purpose: &str) -> Self {
+        let mut data_key =
+            blake3::derive_key(&format!("lifeboat vault 2026-11 local {purpose} encryption"), &master.0);
+        let id_key = blake3::derive_key(&format!("lifeboat vault 2026-11 local {purpose} ids"), &master.0);
+        let cipher = XChaCha20Poly1305::new(Key::from_slice(&data_key));
+        data_key.zeroize();
+        Self { cipher, id_key }
+    }
+
     /// The keyed id of a plaintext blob.
     pub fn blob_id(&self, plaintext: &[u8]) -> Id {
         Id(*blake3::keyed_hash(&self.id_key, plaintext).as_bytes())
@@ -126,6 +137,18 @@ impl Keys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_keys_are_apart_from_the_vaults_and_from_each_other() {
+        let master = MasterSecret::generate();
+        let (vault, thumbnails) = (Keys::derive(&master), Keys::derive_local(&master, "thumbnails"));
+        let sealed = thumbnails.seal(b"name", b"preview");
+        assert_eq!(Keys::derive_local(&master, "thumbnails").open(b"name", &sealed).unwrap(), b"preview");
+        assert!(vault.open(b"name", &sealed).is_err());
+        assert!(Keys::derive_local(&master, "other").open(b"name", &sealed).is_err());
+        assert!(Keys::derive_local(&MasterSecret::generate(), "thumbnails").open(b"name", &sealed).is_err());
+        assert!(thumbnails.open(b"name", &vault.seal(b"name", b"blob")).is_err());
+    }
 
     #[test]
     fn seal_open_round_trip_and_tamper_detection() {

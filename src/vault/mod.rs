@@ -39,6 +39,28 @@ use crypto::{Keys, MasterSecret};
 use keys::KeySlot;
 use layout::Layout;
 
+/// Seals data the app keeps outside the vault (see [`Vault::local_sealer`]).
+pub struct LocalSealer(Keys);
+
+impl LocalSealer {
+    /// Encrypts and authenticates `plaintext`, bound to `name` (so a sealed file moved under another name
+    /// does not open).
+    pub fn seal(&self, name: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        self.0.seal(name, plaintext)
+    }
+
+    /// The plaintext of `sealed`, if it was sealed under `name` by this vault's sealer for the same purpose.
+    pub fn open(&self, name: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+        self.0.open(name, sealed).ok()
+    }
+}
+
+impl std::fmt::Debug for LocalSealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LocalSealer")
+    }
+}
+
 /// The on-disk format this code reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 const FORMAT_NAME: &str = "lifeboat-vault";
@@ -209,6 +231,12 @@ impl Vault {
         }
         self.slot = new_slot;
         Ok(())
+    }
+
+    /// A sealer for data kept outside the vault on this computer (`purpose` names it, e.g. "thumbnails"):
+    /// readable only with the vault's password, like the vault itself.
+    pub fn local_sealer(&self, purpose: &str) -> LocalSealer {
+        LocalSealer(Keys::derive_local(&self.master, purpose))
     }
 
     /// The vault's directory.

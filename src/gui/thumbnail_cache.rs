@@ -1,0 +1,105 @@
+//! The thumbnails' disk cache, under the user's cache folder. Each thumbnail is a small JPEG sealed with a
+//! key derived from the vault's master secret (XChaCha20-Poly1305, bound to its file name), so the cache is
+//! as unreadable without the password as the vault: nobody browsing the disk sees the person's photos.
+//!
+//! Files are named by the picture's content key (a hash of its chunk ids, which are keyed per vault), so no
+//! file name from a backup appears on disk and one vault's previews never show for another's. A file that
+//! does not open (another vault's, damaged, cut short by a crash) is a miss, made again and replaced.
+//! Deleting the folder is always safe.
+
+use std::path::{Path, PathBuf};
+
+use crate::gui::thumbnails::ThumbKey;
+use crate::vault::{LocalSealer, Vault};
+
+/// What the sealed files are for: names the key they are sealed with.
+const PURPOSE: &str = "thumbnails";
+/// The quality of the cached JPEGs: small tiles, where the difference from 95 is not visible.
+const JPEG_QUALITY: u8 = 85;
+
+/// One vault's thumbnails on disk.
+#[derive(Debug)]
+pub struct DiskCache {
+    dir: PathBuf,
+    sealer: LocalSealer,
+}
+
+impl DiskCache {
+    /// The cache in `dir`, for `vault`'s thumbnails.
+    pub fn new(dir: PathBuf, vault: &Vault) -> Self {
+        Self { dir, sealer: vault.local_sealer(PURPOSE) }
+    }
+
+    fn path(&self, key: &ThumbKey) -> PathBuf {
+        let name = hex::encode(key);
+        self.dir.join(&name[..2]).join(format!("{name}.thumb"))
+    }
+
+    /// Whether a thumbnail of `key` is there (without opening it).
+    pub fn has(&self, key: &ThumbKey) -> bool {
+        self.path(key).exists()
+    }
+
+    /// The thumbnail of `key`, when it is there and opens.
+    pub fn load(&self, key: &ThumbKey) -> Option<image::DynamicImage> {
+        let sealed = std::fs::read(self.path(key)).ok()?;
+        let jpeg = self.sealer.open(key, &sealed)?;
+        image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).ok()
+    }
+
+    /// Keeps `picture` as the thumbnail of `key`. A failure only costs a later decode, so it is logged.
+    pub fn store(&self, key: &ThumbKey, picture: &image::DynamicImage) {
+        let path = self.path(key);
+        if let Err(e) = self.write(&path, key, picture) {
+            log::debug!("thumbnail cache {}: {e}", path.display());
+        }
+    }
+
+    fn write(&self, path: &Path, key: &ThumbKey, picture: &image::DynamicImage) -> Result<(), String> {
+        std::fs::create_dir_all(path.parent().unwrap_or(&self.dir)).map_err(|e| e.to_string())?;
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
+            .encode_image(&picture.to_rgb8())
+            .map_err(|e| e.to_string())?;
+        // Written whole under another name, then renamed: a crash never leaves half a file under the real one.
+        let temp = path.with_extension("tmp");
+        std::fs::write(&temp, self.sealer.seal(key, &jpeg)).map_err(|e| e.to_string())?;
+        std::fs::rename(&temp, path).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault(dir: &Path, name: &str) -> Vault {
+        let kdf = crate::vault::KdfParams { memory_kib: 256, passes: 1, lanes: 1 };
+        Vault::init(&dir.join(name), "pw", kdf).unwrap()
+    }
+
+    #[test]
+    fn thumbnails_are_sealed_for_their_vault_and_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mine, theirs) = (vault(dir.path(), "mine"), vault(dir.path(), "theirs"));
+        let cache = DiskCache::new(dir.path().join("cache"), &mine);
+        let picture =
+            image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(32, 32, image::Rgb([200, 30, 90])));
+        let key = [7u8; 32];
+        assert!(!cache.has(&key) && cache.load(&key).is_none());
+        cache.store(&key, &picture);
+        assert!(cache.has(&key));
+        let loaded = cache.load(&key).expect("loads");
+        assert_eq!((loaded.width(), loaded.height()), (32, 32));
+
+        // On disk it is no JPEG, and no other vault opens it.
+        let bytes = std::fs::read(cache.path(&key)).unwrap();
+        assert!(!bytes.starts_with(&[0xFF, 0xD8]) && !bytes.windows(4).any(|w| w == b"JFIF"));
+        assert!(DiskCache::new(dir.path().join("cache"), &theirs).load(&key).is_none());
+
+        // Moved under another picture's name, it does not open as that picture.
+        let other = [8u8; 32];
+        std::fs::create_dir_all(cache.path(&other).parent().unwrap()).unwrap();
+        std::fs::copy(cache.path(&key), cache.path(&other)).unwrap();
+        assert!(cache.load(&other).is_none());
+    }
+}
