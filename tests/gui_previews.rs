@@ -1,6 +1,6 @@
 //! Thumbnails made ahead (what the app does after each backup): the newest snapshot of every device gets
 //! its pictures' thumbnails in the cache, older snapshots and videos none, a picture that cannot be decoded
-//! is counted and not retried as if new, a second run makes nothing, a cancelled run stops, and what lands
+//! is counted and remembered (not tried again), a second run makes nothing, a cancelled run stops, and what lands
 //! on disk is sealed, never a plain picture.
 
 mod gui_common;
@@ -80,8 +80,9 @@ fn the_newest_snapshot_of_each_device_gets_its_thumbnails_ahead() {
 
     let first = prepare_newest(&vault, &snapshots, &cache, &Cancel::new()).unwrap();
     assert_eq!(first, Prepared { made: 35 + 3, cached: 0, no_preview: 1 });
-    assert_eq!(cached_files(&cache), 38);
+    assert_eq!(cached_files(&cache), 38 + 1);
 
+    // The picture that does not decode is remembered as such, not tried again.
     let again = prepare_newest(&vault, &snapshots, &cache, &Cancel::new()).unwrap();
-    assert_eq!(again, Prepared { made: 0, cached: 38, no_preview: 1 });
+    assert_eq!(again, Prepared { made: 0, cached: 39, no_preview: 0 });
 }

@@ -17,6 +17,18 @@ const PURPOSE: &str = "thumbnails";
 /// The quality of the cached JPEGs: small tiles, where the difference from 95 is not visible.
 const JPEG_QUALITY: u8 = 85;
 
+/// How a "no preview" entry starts, followed by the version that found it (a JPEG starts with FF D8).
+const NO_PREVIEW: &[u8] = b"no preview ";
+
+/// What the cache holds for a picture.
+#[derive(Debug)]
+pub enum Cached {
+    /// Its thumbnail.
+    Picture(image::DynamicImage),
+    /// This version found nothing it can show.
+    NoPreview,
+}
+
 /// One vault's thumbnails on disk.
 #[derive(Debug)]
 pub struct DiskCache {
@@ -40,11 +52,24 @@ impl DiskCache {
         self.path(key).exists()
     }
 
-    /// The thumbnail of `key`, when it is there and opens.
-    pub fn load(&self, key: &ThumbKey) -> Option<image::DynamicImage> {
+    /// What the cache knows of `key`, when its file is there and opens.
+    pub fn load(&self, key: &ThumbKey) -> Option<Cached> {
         let sealed = std::fs::read(self.path(key)).ok()?;
-        let jpeg = self.sealer.open(key, &sealed)?;
-        image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).ok()
+        let content = self.sealer.open(key, &sealed)?;
+        if let Some(version) = content.strip_prefix(NO_PREVIEW) {
+            // A later version may decode what this one could not.
+            return (version == env!("CARGO_PKG_VERSION").as_bytes()).then_some(Cached::NoPreview);
+        }
+        image::load_from_memory_with_format(&content, image::ImageFormat::Jpeg).ok().map(Cached::Picture)
+    }
+
+    /// Remembers that `key` has no thumbnail this version can make.
+    pub fn store_no_preview(&self, key: &ThumbKey) {
+        let path = self.path(key);
+        let content = [NO_PREVIEW, env!("CARGO_PKG_VERSION").as_bytes()].concat();
+        if let Err(e) = self.write_sealed(&path, key, &content) {
+            log::debug!("thumbnail cache {}: {e}", path.display());
+        }
     }
 
     /// Keeps `picture` as the thumbnail of `key`. A failure only costs a later decode, so it is logged.
@@ -56,14 +81,18 @@ impl DiskCache {
     }
 
     fn write(&self, path: &Path, key: &ThumbKey, picture: &image::DynamicImage) -> Result<(), String> {
-        std::fs::create_dir_all(path.parent().unwrap_or(&self.dir)).map_err(|e| e.to_string())?;
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
             .encode_image(&picture.to_rgb8())
             .map_err(|e| e.to_string())?;
+        self.write_sealed(path, key, &jpeg)
+    }
+
+    fn write_sealed(&self, path: &Path, key: &ThumbKey, content: &[u8]) -> Result<(), String> {
+        std::fs::create_dir_all(path.parent().unwrap_or(&self.dir)).map_err(|e| e.to_string())?;
         // Written whole under another name, then renamed: a crash never leaves half a file under the real one.
         let temp = path.with_extension("tmp");
-        std::fs::write(&temp, self.sealer.seal(key, &jpeg)).map_err(|e| e.to_string())?;
+        std::fs::write(&temp, self.sealer.seal(key, content)).map_err(|e| e.to_string())?;
         std::fs::rename(&temp, path).map_err(|e| e.to_string())
     }
 }
@@ -88,7 +117,7 @@ mod tests {
         assert!(!cache.has(&key) && cache.load(&key).is_none());
         cache.store(&key, &picture);
         assert!(cache.has(&key));
-        let loaded = cache.load(&key).expect("loads");
+        let Some(Cached::Picture(loaded)) = cache.load(&key) else { panic!("a picture") };
         assert_eq!((loaded.width(), loaded.height()), (32, 32));
 
         // On disk it is no JPEG, and no other vault opens it.
@@ -101,5 +130,18 @@ mod tests {
         std::fs::create_dir_all(cache.path(&other).parent().unwrap()).unwrap();
         std::fs::copy(cache.path(&key), cache.path(&other)).unwrap();
         assert!(cache.load(&other).is_none());
+    }
+
+    #[test]
+    fn a_picture_without_preview_is_remembered_by_this_version_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(dir.path().join("cache"), &vault(dir.path(), "v"));
+        let key = [1u8; 32];
+        cache.store_no_preview(&key);
+        assert!(cache.has(&key));
+        assert!(matches!(cache.load(&key), Some(Cached::NoPreview)));
+        let older = cache.sealer.seal(&key, b"no preview 0.0.1");
+        std::fs::write(cache.path(&key), older).unwrap();
+        assert!(cache.load(&key).is_none(), "another version's verdict is not trusted");
     }
 }

@@ -18,7 +18,7 @@ use iced::futures::channel::mpsc;
 use iced::widget::image::Handle;
 
 use super::jobs::SharedVault;
-use super::thumbnail_cache::DiskCache;
+use super::thumbnail_cache::{Cached, DiskCache};
 use crate::vault::{Id, Index};
 
 /// Identifies a picture by its content: BLAKE3 over its chunk ids.
@@ -104,18 +104,27 @@ impl Pool {
                 let cache = cache.map(|dir| DiskCache::new(dir, &vault));
                 for request in requests {
                     let still_wanted = wanted.lock().map(|w| w.contains(&request.key)).unwrap_or(true);
-                    let (outcome, fresh) = if still_wanted {
-                        make(&blobs, &request, cache.as_ref())
+                    let made = if still_wanted {
+                        match cache.as_ref().and_then(|cache| cache.load(&request.key)) {
+                            Some(Cached::Picture(picture)) => Made::Cached(to_handle(&picture)),
+                            Some(Cached::NoPreview) => Made::Cached(Outcome::NoPreview),
+                            None => make(&blobs, &request),
+                        }
                     } else {
-                        (Outcome::Skipped, None)
+                        Made::Cached(Outcome::Skipped)
+                    };
+                    let outcome = match &made {
+                        Made::Cached(outcome) => outcome.clone(),
+                        Made::Picture(picture) => to_handle(picture),
+                        Made::NoPreview | Made::Unreadable => Outcome::NoPreview,
                     };
                     if results.unbounded_send(Thumbnail { key: request.key, outcome }).is_err() {
                         return;
                     }
                     // Written to the disk cache only once the grid has it: encoding is not on the way to
                     // the screen.
-                    if let (Some(cache), Some(picture)) = (cache.as_ref(), fresh) {
-                        cache.store(&request.key, &picture);
+                    if let Some(cache) = cache.as_ref() {
+                        made.keep(cache, &request.key);
                     }
                 }
             });
@@ -148,9 +157,9 @@ impl Pool {
 pub struct Prepared {
     /// Thumbnails made and written to the disk cache.
     pub made: usize,
-    /// Pictures the cache already had.
+    /// Pictures the cache already knew: their thumbnail, or that they have none.
     pub cached: usize,
-    /// Pictures with nothing to show (damage, a format without a decoder).
+    /// Pictures found to have nothing to show (damage, a format without a decoder), or unreadable.
     pub no_preview: usize,
 }
 
@@ -174,39 +183,54 @@ pub fn prepare(
             prepared.cached += 1;
             continue;
         }
-        match make(&blobs, &request, None) {
-            (_, Some(picture)) => {
-                cache.store(&request.key, &picture);
-                prepared.made += 1;
-            }
+        let made = make(&blobs, &request);
+        match made {
+            Made::Picture(_) => prepared.made += 1,
             _ => prepared.no_preview += 1,
         }
+        made.keep(cache, &request.key);
     }
     prepared
 }
 
-/// The thumbnail for a request, and the picture to put in the disk cache when it was not there.
-fn make(
-    blobs: &crate::vault::BlobReader<'_>,
-    request: &Request,
-    cache: Option<&DiskCache>,
-) -> (Outcome, Option<image::DynamicImage>) {
-    if let Some(picture) = cache.and_then(|cache| cache.load(&request.key)) {
-        return (to_handle(&picture), None);
+/// What a worker got for a request.
+enum Made {
+    /// The disk cache's answer (or the request was stale).
+    Cached(Outcome),
+    /// A thumbnail, just made.
+    Picture(image::DynamicImage),
+    /// The picture does not decode: remembered, so it is not tried again on every visit.
+    NoPreview,
+    /// The vault could not be read (a drive gone, damage that Verify reports): tried again next time.
+    Unreadable,
+}
+
+impl Made {
+    /// Puts what was just learned in the disk cache.
+    fn keep(&self, cache: &DiskCache, key: &ThumbKey) {
+        match self {
+            Made::Picture(picture) => cache.store(key, picture),
+            Made::NoPreview => cache.store_no_preview(key),
+            Made::Cached(_) | Made::Unreadable => {}
+        }
     }
+}
+
+/// Makes the thumbnail of a request from the vault.
+fn make(blobs: &crate::vault::BlobReader<'_>, request: &Request) -> Made {
     // A photo's EXIF block sits in its first 64 KiB and a chunk is at least 512 KiB, so the first chunk
     // alone usually yields the embedded thumbnail: the rest of a 4 MB photo is never read or decrypted.
-    let Some((first, rest)) = request.chunks.split_first() else { return (Outcome::NoPreview, None) };
+    let Some((first, rest)) = request.chunks.split_first() else { return Made::NoPreview };
     let mut bytes = Vec::new();
     if std::io::Read::read_to_end(&mut blobs.content(std::slice::from_ref(first)), &mut bytes).is_err() {
-        return (Outcome::NoPreview, None);
+        return Made::Unreadable;
     }
     let exif = exif_of(&bytes);
     let thumbnail = match exif.embedded {
         Some(embedded) => Some(square(orient(embedded, exif.orientation))),
         None => {
             if std::io::Read::read_to_end(&mut blobs.content(rest), &mut bytes).is_err() {
-                return (Outcome::NoPreview, None);
+                return Made::Unreadable;
             }
             // A HEIF file's EXIF may sit past its first chunk: look again in the whole file.
             let orientation = if rest.is_empty() { exif.orientation } else { exif_of(&bytes).orientation };
@@ -214,8 +238,8 @@ fn make(
         }
     };
     match thumbnail {
-        Some(thumbnail) => (to_handle(&thumbnail), Some(thumbnail)),
-        None => (Outcome::NoPreview, None),
+        Some(thumbnail) => Made::Picture(thumbnail),
+        None => Made::NoPreview,
     }
 }
 
