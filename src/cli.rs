@@ -18,7 +18,7 @@ use crate::data::{CategorySet, UnknownCategory};
 use crate::device::adb::AndroidOptions;
 use crate::device::folder::FolderDevice;
 use crate::device::{Device, DeviceError, EntryKind};
-use crate::engine::{self, BackupOptions, Cancel, EngineError};
+use crate::engine::{self, BackupOptions, Cancel, EngineError, PhotoQuality};
 use crate::vault::{KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
 use crate::{t, text};
 
@@ -197,6 +197,10 @@ pub struct BackupArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Keep space-saving copies of large JPEG photos (at most 2,560 pixels on their long side, EXIF kept)
+    /// instead of the originals.
+    #[arg(long)]
+    pub space_saving: bool,
     /// Seconds between checkpoints (for tests of interrupted backups).
     #[arg(long, hide = true, value_name = "SECONDS")]
     pub checkpoint_secs: Option<f64>,
@@ -319,6 +323,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             };
             let mut options = BackupOptions {
                 categories: args.categories.unwrap_or_else(CategorySet::all),
+                photos: if args.space_saving { PhotoQuality::SpaceSaving } else { PhotoQuality::Original },
                 ..BackupOptions::default()
             };
             if let Some(seconds) = args.checkpoint_secs.filter(|s| s.is_finite() && *s > 0.0) {

@@ -17,6 +17,7 @@ pub mod heic;
 mod identity;
 mod media;
 mod message;
+pub mod photo_copy;
 mod raw;
 mod setting;
 pub mod sms_xml;

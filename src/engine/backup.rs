@@ -8,6 +8,9 @@
 //!    writes packs. Every `checkpoint_interval` everything stored so far is made durable and recorded in an
 //!    incomplete snapshot, so a crash, a cancel or an unplugged phone loses at most that interval.
 //! 4. Write the catalog and the complete snapshot; drop this device's checkpoints it supersedes.
+//!
+//! With [`PhotoQuality::SpaceSaving`], large JPEG photos are stored as reduced copies (`data::photo_copy`);
+//! their catalog entry has the copy's size and remembers the original's, to match later listings.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
@@ -17,7 +20,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{RecvTimeoutError, unbounded};
+use serde::{Deserialize, Serialize};
 
+use crate::data::photo_copy::{REDUCED_LONG_SIDE, is_reducible, reduced_jpeg};
 use crate::data::{Category, CategorySet, ItemPath};
 use crate::device::{Device, DeviceError, Entry, WalkSink};
 use crate::vault::{
@@ -36,7 +41,25 @@ pub struct BackupOptions {
     pub checkpoint_interval: Duration,
     /// Worker threads reading and sealing items.
     pub threads: usize,
+    /// Originals, or space-saving copies of large JPEG photos.
+    pub photos: PhotoQuality,
 }
+
+/// How photos are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PhotoQuality {
+    /// Every photo byte for byte.
+    #[default]
+    Original,
+    /// JPEG photos of 1 MiB or more at most 2,560 pixels on their long side, their EXIF kept (see
+    /// `data::photo_copy`); everything else as it is.
+    SpaceSaving,
+}
+
+/// The catalog meta key of a space-saving copy: the size of the original on the device. Matching a later
+/// backup's listing against it lets an unchanged photo be reused without reading it again.
+pub const ORIGINAL_SIZE: &str = "original_size";
 
 impl Default for BackupOptions {
     fn default() -> Self {
@@ -44,6 +67,7 @@ impl Default for BackupOptions {
             categories: CategorySet::all(),
             checkpoint_interval: Duration::from_secs(30),
             threads: thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2),
+            photos: PhotoQuality::Original,
         }
     }
 }
@@ -132,13 +156,14 @@ pub fn backup(
     let mut done = Vec::with_capacity(listing.entries.len());
     let mut to_read = Vec::new();
     let mut items_unchanged = 0;
+    let reduce_photos = options.photos == PhotoQuality::SpaceSaving;
     for entry in listing.entries {
-        match reusable(&entry, &previous, &index) {
-            Some(chunks) => {
+        match reusable(&entry, &previous, &index, reduce_photos) {
+            Some(node) => {
                 items_unchanged += 1;
                 meter.add_category_bytes(entry.category, entry.size);
                 meter.add_category_item(entry.category);
-                done.push(Node { entry, chunks });
+                done.push(node);
             }
             None if entry.is_file() => to_read.push(entry),
             None => {
@@ -176,6 +201,7 @@ pub fn backup(
         done: Mutex::new(done),
         skipped: Mutex::new(Vec::new()),
         failure: Mutex::new(None),
+        reduce_photos,
     };
     let checkpoint_id = Id::random();
     let bytes_before = meter.done().1;
@@ -285,20 +311,34 @@ fn previous_items(
     Ok((parent, items))
 }
 
-/// The chunks of an item unchanged since an earlier backup, when every one of them is still stored.
+/// The node of an item unchanged since an earlier backup, when every one of its chunks is still stored. A
+/// space-saving copy is reused only while copies are wanted: asked for originals again, the photo is read.
 fn reusable(
     entry: &Entry,
     previous: &HashMap<ItemPath, Node>,
     index: &Index,
-) -> Option<Vec<crate::vault::Id>> {
+    reduce_photos: bool,
+) -> Option<Node> {
     let old = previous.get(&entry.path)?;
+    let original_size = old.entry.meta.get(ORIGINAL_SIZE).and_then(serde_json::Value::as_u64);
+    if original_size.is_some() && !reduce_photos {
+        return None;
+    }
     let same = entry.is_file()
         && old.entry.kind == entry.kind
-        && old.entry.size == entry.size
+        && original_size.unwrap_or(old.entry.size) == entry.size
         && entry.mtime_ns.is_some()
         && old.entry.mtime_ns == entry.mtime_ns
         && (entry.size == 0 || !old.chunks.is_empty());
-    (same && old.chunks.iter().all(|c| index.contains(c))).then(|| old.chunks.clone())
+    if !same || !old.chunks.iter().all(|c| index.contains(c)) {
+        return None;
+    }
+    let mut node = Node { entry: entry.clone(), chunks: old.chunks.clone() };
+    if let Some(original_size) = original_size {
+        node.entry.size = old.entry.size;
+        node.entry.meta.insert(ORIGINAL_SIZE.into(), original_size.into());
+    }
+    Some(node)
 }
 
 /// State shared by the workers of one backup.
@@ -310,6 +350,7 @@ struct Run<'a> {
     done: Mutex<Vec<Node>>,
     skipped: Mutex<Vec<Skipped>>,
     failure: Mutex<Option<EngineError>>,
+    reduce_photos: bool,
 }
 
 impl Run<'_> {
@@ -344,6 +385,12 @@ impl Run<'_> {
             Err(e) => return self.skip(&entry, e.to_string()),
         };
         let mut capped = Capped { inner: reader, remaining: entry.size };
+        if self.reduce_photos
+            && entry.category == Category::Photos
+            && is_reducible(entry.path.as_str(), entry.size)
+        {
+            return self.read_photo_copy(store, entry, capped);
+        }
         let keep_going = || !self.cancel.is_cancelled();
         let stored = match store.store_stream(
             &mut capped,
@@ -352,14 +399,7 @@ impl Run<'_> {
             &keep_going,
         ) {
             Ok(stored) => stored,
-            Err(StreamError::Vault(e)) => return self.fail(e.into()),
-            Err(StreamError::Read(e)) => match device_error(&e) {
-                Some(device) if is_fatal(device) => {
-                    let device_name = self.device.identity().name.clone();
-                    return self.fail(EngineError::Device(DeviceError::Disconnected { device: device_name }));
-                }
-                _ => return self.skip(&entry, format!("reading failed: {e}")),
-            },
+            Err(e) => return self.stream_failed(&entry, e),
         };
         if self.cancel.is_cancelled() {
             return;
@@ -380,6 +420,48 @@ impl Run<'_> {
                 ),
             );
         }
+        self.meter.add_category_item(entry.category);
+        if let Ok(mut done) = self.done.lock() {
+            done.push(Node { entry, chunks: stored.chunks });
+        }
+    }
+
+    /// A read or a store that failed: the vault or a gone device stop the backup, anything else skips the item.
+    fn stream_failed(&self, entry: &Entry, error: StreamError) {
+        match error {
+            StreamError::Vault(e) => self.fail(e.into()),
+            StreamError::Read(e) => match device_error(&e) {
+                Some(device) if is_fatal(device) => {
+                    let device_name = self.device.identity().name.clone();
+                    self.fail(EngineError::Device(DeviceError::Disconnected { device: device_name }));
+                }
+                _ => self.skip(entry, format!("reading failed: {e}")),
+            },
+        }
+    }
+
+    /// Reads a large JPEG photo whole and stores its space-saving copy, or the photo itself when no smaller
+    /// copy can be made.
+    fn read_photo_copy(&self, store: &BlobStore<'_>, mut entry: Entry, mut capped: Capped) {
+        let mut photo = Vec::with_capacity(entry.size as usize);
+        if let Err(e) = capped.read_to_end(&mut photo) {
+            return self.stream_failed(&entry, StreamError::Read(e));
+        }
+        let copy = reduced_jpeg(&photo, REDUCED_LONG_SIDE);
+        let content = copy.as_deref().unwrap_or(&photo);
+        let keep_going = || !self.cancel.is_cancelled();
+        let stored = match store.store_stream(&mut &content[..], content.len() as u64, &|_| {}, &keep_going) {
+            Ok(stored) => stored,
+            Err(e) => return self.stream_failed(&entry, e),
+        };
+        if self.cancel.is_cancelled() {
+            return;
+        }
+        self.meter.add_category_bytes(entry.category, entry.size);
+        if copy.is_some() {
+            entry.meta.insert(ORIGINAL_SIZE.into(), photo.len().into());
+        }
+        entry.size = stored.size;
         self.meter.add_category_item(entry.category);
         if let Ok(mut done) = self.done.lock() {
             done.push(Node { entry, chunks: stored.chunks });

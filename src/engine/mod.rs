@@ -15,7 +15,7 @@ mod fidelity_matrix;
 mod report;
 mod restore;
 
-pub use backup::{BackupOptions, BackupSummary, backup};
+pub use backup::{BackupOptions, BackupSummary, ORIGINAL_SIZE, PhotoQuality, backup};
 pub use error::EngineError;
 pub use export::{ExportFormat, ExportSummary, SnapshotItems, export};
 pub use fidelity::{

@@ -405,7 +405,9 @@ impl App {
     fn run_pending(&mut self, pending: Pending, vault: SharedVault) -> Task<Message> {
         match pending {
             Pending::Nothing => Task::none(),
-            Pending::Backup => self.devices.start_backup(vault).map(Message::Devices),
+            Pending::Backup => {
+                self.devices.start_backup(vault, self.config.photo_quality).map(Message::Devices)
+            }
             Pending::Verify => self.backups.start_verify(vault).map(Message::Backups),
             Pending::Plan => match self.restore.as_mut() {
                 Some(wizard) => wizard.plan(vault).map(Message::Restore),
@@ -564,7 +566,9 @@ impl App {
                 if self.config.auto_backup && self.vault.is_some() && !self.devices.busy() {
                     let select = self.devices.update(devices_screen::Message::Select(key), &self.snapshots).0;
                     let vault = self.vault.clone();
-                    let start = vault.map(|v| self.devices.start_backup(v)).unwrap_or_else(Task::none);
+                    let photos = self.config.photo_quality;
+                    let start =
+                        vault.map(|v| self.devices.start_backup(v, photos)).unwrap_or_else(Task::none);
                     return Task::batch([select, start]).map(Message::Devices);
                 }
                 Task::none()

@@ -22,16 +22,8 @@ pub enum ThemeChoice {
     Dark,
 }
 
-/// How photos are kept. Only the choice is stored for now: the engine always keeps originals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PhotoQuality {
-    /// Every photo byte for byte.
-    #[default]
-    Original,
-    /// Smaller copies (not yet implemented by the backup engine).
-    SpaceSaving,
-}
+/// How photos are kept: the app passes the choice to every backup it runs.
+pub use crate::engine::PhotoQuality;
 
 /// Everything the app remembers between runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

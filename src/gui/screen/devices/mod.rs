@@ -18,7 +18,7 @@ use iced::Task;
 
 use crate::data::{Category, CategorySet};
 use crate::device::{CategorySummary, DeviceError};
-use crate::engine::{self, BackupOptions, BackupSummary, Cancel, EngineError, Notice, Status};
+use crate::engine::{self, BackupOptions, BackupSummary, Cancel, EngineError, Notice, PhotoQuality, Status};
 use crate::gui::demo::{self, DemoPhone, Role};
 use crate::gui::devices::{DeviceInfo, Source};
 use crate::gui::jobs::{self, JobEvent, JobId, SharedVault};
@@ -341,7 +341,7 @@ impl Devices {
     }
 
     /// Starts backing up the selected device into `vault`.
-    pub fn start_backup(&mut self, vault: SharedVault) -> Task<Message> {
+    pub fn start_backup(&mut self, vault: SharedVault, photos: PhotoQuality) -> Task<Message> {
         if self.busy() {
             return Task::none();
         }
@@ -359,7 +359,7 @@ impl Devices {
             notices: Vec::new(),
             result: None,
         });
-        let options = BackupOptions { categories: self.chosen(), ..BackupOptions::default() };
+        let options = BackupOptions { categories: self.chosen(), photos, ..BackupOptions::default() };
         let stream = jobs::with_progress("lifeboat-backup", move |progress| {
             let device = match source.open() {
                 Ok(device) => device,
