@@ -67,7 +67,10 @@ verify-damaged = Der Tresor ist beschädigt: { $problems } Probleme, { $items } 
 
 ## Demo
 demo-intro = Demo: { $phone }, ein virtuelles Android-Telefon mit echtem ADB, wird im Demo-Tresor { $vault } gesichert.
-demo-next = Der Demo-Tresor enthält jetzt { $count } Sicherungen. Erkunden Sie ihn mit:
+demo-next = Der Demo-Tresor enthält jetzt { $count ->
+        [one] eine Sicherung
+       *[other] { $count } Sicherungen
+    }. Erkunden Sie ihn mit:
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
   Starten Sie die Demo erneut: Sie macht ein weiteres Foto und sichert nur, was sich geändert hat.

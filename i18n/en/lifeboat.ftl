@@ -67,7 +67,10 @@ verify-damaged = The vault is damaged: { $problems } problems, { $items } items 
 
 ## Demo
 demo-intro = Demo: backing up { $phone }, a virtual Android phone speaking real ADB, into the demo vault at { $vault }.
-demo-next = The demo vault now holds { $count } backups. Explore it with:
+demo-next = The demo vault now holds { $count ->
+        [one] one backup
+       *[other] { $count } backups
+    }. Explore it with:
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } snapshots
     LIFEBOAT_PASSWORD={ $password } lifeboat --vault { $vault } restore latest --to /tmp/lifeboat-restore
   Run the demo again: it takes one more photo and backs up only what changed.
