@@ -10,6 +10,7 @@ use iced::{Alignment, Element, Fill, Length};
 
 use super::theme::{self, BOLD, size};
 use crate::data::Category;
+use crate::engine::CategoryStatus;
 use crate::t;
 pub use icon::{Icon, icon};
 
@@ -97,13 +98,8 @@ pub fn category_icon(category: Category) -> Icon {
 }
 
 /// One category's progress: icon, name, bar, and "12 of 40 · 3.1 MB of 9 MB".
-pub fn progress_row<'a, M: 'a>(
-    category: Category,
-    items_done: u64,
-    items_total: u64,
-    bytes_done: u64,
-    bytes_total: u64,
-) -> Element<'a, M> {
+pub fn progress_row<'a, M: 'a>(status: &CategoryStatus) -> Element<'a, M> {
+    let &CategoryStatus { category, items_done, items_total, bytes_done, bytes_total } = status;
     let fraction = if bytes_total > 0 {
         bytes_done as f32 / bytes_total as f32
     } else if items_total > 0 {

@@ -358,13 +358,7 @@ fn running(run: &BackupRun) -> Element<'_, Message> {
                 content = content.push(widget::heading(phase(status.phase)));
             }
             for c in &status.categories {
-                content = content.push(widget::progress_row(
-                    c.category,
-                    c.items_done,
-                    c.items_total,
-                    c.bytes_done,
-                    c.bytes_total,
-                ));
+                content = content.push(widget::progress_row(c));
             }
             let eta = status.eta.map(crate::text::duration).unwrap_or_else(|| "–".into());
             content = content.push(widget::muted(t!(

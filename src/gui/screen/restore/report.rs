@@ -136,13 +136,7 @@ impl Wizard {
             }
             (None, Some(status)) => {
                 for c in &status.categories {
-                    content = content.push(widget::progress_row(
-                        c.category,
-                        c.items_done,
-                        c.items_total,
-                        c.bytes_done,
-                        c.bytes_total,
-                    ));
+                    content = content.push(widget::progress_row(c));
                 }
                 content =
                     content.push(widget::secondary(Icon::Close, t!("gui-cancel"), Some(Message::Cancel)));
