@@ -37,6 +37,13 @@ fn next_event(watcher: &DeviceWatcher, wanted: impl Fn(&DeviceEvent) -> bool) ->
     }
 }
 
+/// Remembers the phone at `addr` in the config folder `config`, as `lifeboat connect` does.
+fn remember(config: &std::path::Path, addr: &str) {
+    let mut remembered = Remembered::default();
+    remembered.add(addr);
+    remembered.save(config).unwrap();
+}
+
 #[test]
 fn the_watcher_sees_a_remembered_phone_come_and_go() {
     let dir = tempfile::tempdir().unwrap();
@@ -44,9 +51,7 @@ fn the_watcher_sees_a_remembered_phone_come_and_go() {
     let phone = start(&state, "127.0.0.1:0", AuthMode::Allow);
     let addr = phone.addr().to_string();
     let config = dir.path().join("config");
-    let mut remembered = Remembered::default();
-    remembered.add(&addr);
-    remembered.save(&config).unwrap();
+    remember(&config, &addr);
     let options = ScanOptions {
         config_dir: Some(config),
         adb_server_port: 1,
@@ -84,9 +89,7 @@ fn a_phone_that_never_allows_is_listed_as_unauthorized_with_a_hint() {
     let phone = start(&dir.path().join("phone"), "127.0.0.1:0", AuthMode::Never);
     let vault = dir.path().join("vault");
     let config = dir.path().join("config");
-    let mut remembered = Remembered::default();
-    remembered.add(&phone.addr().to_string());
-    remembered.save(&config).unwrap();
+    remember(&config, &phone.addr().to_string());
     let output = common::ok(
         common::lifeboat(&vault)
             .env("LIFEBOAT_CONFIG_DIR", &config)
@@ -174,9 +177,7 @@ fn watching_usb_where_there_may_be_none_still_finds_network_phones() {
     let phone = start(&dir.path().join("phone"), "127.0.0.1:0", AuthMode::Off);
     let addr = phone.addr().to_string();
     let config = dir.path().join("config");
-    let mut remembered = Remembered::default();
-    remembered.add(&addr);
-    remembered.save(&config).unwrap();
+    remember(&config, &addr);
     let options = ScanOptions {
         config_dir: Some(config),
         adb_server_port: 1,
