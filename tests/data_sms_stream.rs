@@ -54,11 +54,11 @@ const MESSAGES: usize = 100_000;
 const PIXEL: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 fn message(i: usize) -> Message {
-    let incoming = i % 3 != 0;
+    let incoming = !i.is_multiple_of(3);
     let address = format!("+1555{:07}", i % 500);
     let body =
         format!("Message {i}: see you at 7 & bring \"snacks\" 😀\nsecond line {}", "x".repeat(i % 120));
-    let mms = i % 10 == 0;
+    let mms = i.is_multiple_of(10);
     Message {
         kind: if mms { MessageKind::Mms } else { MessageKind::Sms },
         folder: if incoming { MessageFolder::Inbox } else { MessageFolder::Sent },

@@ -268,17 +268,17 @@ impl<R: BufRead> SmsXmlReader<R> {
 
     fn finish(&mut self) {
         self.done = true;
-        if let Some(declared) = self.header.declared_count {
-            if declared != self.records as u64 {
-                self.warnings.push(SmsXmlWarning {
-                    line: self.xml.get_ref().line(),
-                    reason: format!(
-                        "the file says it holds {declared} {}, but it holds {}",
-                        self.header.kind.record_noun(),
-                        self.records
-                    ),
-                });
-            }
+        if let Some(declared) = self.header.declared_count
+            && declared != self.records as u64
+        {
+            self.warnings.push(SmsXmlWarning {
+                line: self.xml.get_ref().line(),
+                reason: format!(
+                    "the file says it holds {declared} {}, but it holds {}",
+                    self.header.kind.record_noun(),
+                    self.records
+                ),
+            });
         }
     }
 }

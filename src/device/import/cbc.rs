@@ -83,7 +83,7 @@ impl<R: Read> CbcReader<R> {
             }
         }
         let take = if self.eof {
-            if self.input.len() % BLOCK != 0 {
+            if !self.input.len().is_multiple_of(BLOCK) {
                 return Err(invalid("the encrypted data ends in the middle of a 16-byte block"));
             }
             self.input.len()

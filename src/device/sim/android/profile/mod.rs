@@ -330,10 +330,10 @@ fn copy_real_photos(from: &Path, camera: &Path) -> Result<(), SimError> {
             let path = entry.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
-                if ["jpg", "jpeg", "png", "heic", "heif"].contains(&ext.to_ascii_lowercase().as_str()) {
-                    files.push(path);
-                }
+            } else if let Some(ext) = path.extension().and_then(|e| e.to_str())
+                && ["jpg", "jpeg", "png", "heic", "heif"].contains(&ext.to_ascii_lowercase().as_str())
+            {
+                files.push(path);
             }
         }
     }

@@ -88,11 +88,11 @@ pub fn mkdir(phone: &Phone, args: &[String], io: &mut ShellIo<'_>) -> Outcome {
     let (flags, dirs) = flags_and_operands(args);
     let mut status = 0;
     for dir in dirs {
-        if let Err(errno) = phone.vfs().mkdir(dir.as_bytes(), flags.contains('p')) {
-            if !(flags.contains('p') && errno == Errno::Exists) {
-                writeln!(io.err, "mkdir: '{dir}': {}", errno.message())?;
-                status = 1;
-            }
+        if let Err(errno) = phone.vfs().mkdir(dir.as_bytes(), flags.contains('p'))
+            && !(flags.contains('p') && errno == Errno::Exists)
+        {
+            writeln!(io.err, "mkdir: '{dir}': {}", errno.message())?;
+            status = 1;
         }
     }
     Ok(status)
