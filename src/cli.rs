@@ -19,7 +19,7 @@ use crate::device::adb::AndroidOptions;
 use crate::device::folder::FolderDevice;
 use crate::device::{Device, DeviceError, EntryKind};
 use crate::engine::{self, BackupOptions, Cancel, EngineError, PhotoQuality};
-use crate::vault::{KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
+use crate::vault::{InitOptions, KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
 use crate::{t, text};
 
 use output::Console;
@@ -176,6 +176,9 @@ pub enum VaultCommand {
         /// Passes of the password hash (default 3).
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
         kdf_passes: u32,
+        /// Make the vault in a folder that already holds other files (never over a vault).
+        #[arg(long)]
+        allow_non_empty: bool,
     },
 }
 
@@ -303,11 +306,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     let cancel = Cancel::new();
     let Some(command) = cli.command else { return Err(Failure::usage(t!("gui-no-command"))) };
     match command {
-        Command::Vault(VaultCommand::Init { kdf_memory_mib, kdf_passes }) => {
+        Command::Vault(VaultCommand::Init { kdf_memory_mib, kdf_passes, allow_non_empty }) => {
             let path = vault_path(&cli.vault)?;
+            // Refused before a password is asked for; `init_with` checks again, after it.
+            if Vault::exists(&path) {
+                return Err(VaultError::AlreadyExists(path).into());
+            }
             let password = password::new("LIFEBOAT_PASSWORD")?;
             let kdf = KdfParams { memory_kib: kdf_memory_mib * 1024, passes: kdf_passes, lanes: 1 };
-            Vault::init(&path, &password, kdf)?;
+            Vault::init_with(&path, &password, kdf, InitOptions { allow_non_empty })?;
             println!("{}", t!("vault-created", path = path.display().to_string()));
             Ok(())
         }
@@ -366,6 +373,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     freed = text::bytes(report.bytes_freed)
                 )
             );
+            if report.packs_not_repacked_for_space > 0 {
+                println!("{}", t!("prune-no-room-to-repack", packs = report.packs_not_repacked_for_space));
+            }
             Ok(())
         }
         Command::Passwd => {
@@ -380,13 +390,22 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             if !Vault::exists(&path) {
                 return Err(VaultError::NotAVault(path).into());
             }
-            match Vault::force_unlock(&path)? {
-                Some(info) => {
-                    println!("{}", t!("unlocked", holder = format!("{} ({})", info.host, info.pid)))
+            // The lock is the operating system's: one left by a program that is gone was released with it, so
+            // there is never a lock to break, only a live writer to name.
+            match Vault::lock_holder(&path)? {
+                Some(info) => Err(Failure {
+                    code: exit::LOCKED,
+                    message: t!(
+                        "lock-held",
+                        holder = format!("{} ({})", info.host, info.pid),
+                        since = rfc3339(info.since_ns)
+                    ),
+                }),
+                None => {
+                    println!("{}", t!("not-locked"));
+                    Ok(())
                 }
-                None => println!("{}", t!("not-locked")),
             }
-            Ok(())
         }
         Command::Import { path, password_file, json } => transfer::import(
             &open_vault(&cli.vault)?,

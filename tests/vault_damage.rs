@@ -120,12 +120,81 @@ fn a_damaged_snapshot_file_is_named_and_the_others_stay_usable() {
 #[test]
 fn a_second_writer_is_told_the_vault_is_in_use() {
     let (_work, source, vault) = backed_up();
-    // A lock held by this (living) test process.
+    // This (living) test process holds the vault's OS lock, as a running backup would.
     let holder =
         serde_json::json!({ "pid": std::process::id(), "host": lifeboat::vault::hostname(), "since_ns": 0 });
+    let lock = fs::OpenOptions::new().read(true).write(true).open(vault.join("lock")).unwrap();
+    lock.try_lock().unwrap();
     fs::write(vault.join("lock"), holder.to_string()).unwrap();
     let stderr = fails(lifeboat(&vault).args(["backup", "--from"]).arg(&source), 4);
     assert!(stderr.contains("in use by process"), "{stderr}");
-    ok(lifeboat(&vault).arg("unlock"));
+    let stderr = fails(lifeboat(&vault).arg("unlock"), 4);
+    assert!(stderr.contains("still running"), "{stderr}");
+    drop(lock);
+    let output = ok(lifeboat(&vault).arg("unlock"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("not in use"));
     ok(lifeboat(&vault).args(["backup", "--from"]).arg(&source));
+}
+
+// Issue 10, finding 4: a lock file left behind by a writer that died (its process gone, or the file empty as a
+// crash between creating and writing it leaves it) holds nothing: the OS lock died with the process.
+#[test]
+fn a_lock_left_by_a_dead_writer_holds_nothing() {
+    let (_work, source, vault) = backed_up();
+    let dead =
+        serde_json::json!({ "pid": 0x7fff_fff0u32, "host": lifeboat::vault::hostname(), "since_ns": 0 });
+    fs::write(vault.join("lock"), dead.to_string()).unwrap();
+    ok(lifeboat(&vault).args(["backup", "--from"]).arg(&source));
+    fs::write(vault.join("lock"), b"").unwrap();
+    ok(lifeboat(&vault).args(["backup", "--from"]).arg(&source));
+}
+
+// Issue 10, finding 5: a pack file whose name does not match its content (a sync-conflict copy, a half-copied
+// file) was adopted by the next backup; verify failed from then on and prune never removed it.
+#[test]
+fn a_stray_pack_that_does_not_match_its_name_is_not_adopted() {
+    let (_work, source, vault) = backed_up();
+    let real = packs(&vault).into_iter().next().unwrap();
+    let bytes = fs::read(&real).unwrap();
+    let misnamed = vault.join("data/ab").join(format!("ab{}", "0".repeat(62)));
+    fs::write(&misnamed, &bytes).unwrap();
+    let half = vault.join("data/cd").join(format!("cd{}", "1".repeat(62)));
+    fs::write(&half, &bytes[..bytes.len() / 2]).unwrap();
+    // Index files lost too, so the next backup has to adopt packs from data/.
+    for index in fs::read_dir(vault.join("index")).unwrap().flatten() {
+        fs::remove_file(index.path()).unwrap();
+    }
+    fs::write(source.join("new.txt"), b"new").unwrap();
+    ok(lifeboat(&vault).args(["backup", "--from"]).arg(&source));
+    let (code, stdout) = stdout_of(lifeboat(&vault).args(["verify", "--json"]));
+    assert_eq!(code, Some(0), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+    ok(lifeboat(&vault).arg("prune"));
+    ok(lifeboat(&vault).arg("verify"));
+    let target = source.with_file_name("restored");
+    ok(lifeboat(&vault).args(["restore", "latest", "--to"]).arg(&target));
+    assert_same_tree(&source, &target);
+}
+
+// Issue 10, finding 14: a damaged key slot was reported as a wrong password (exit 3) and a deleted `config` or
+// `keys/` as a general failure (exit 1). Damage is exit 5 and names what is damaged.
+#[test]
+fn a_damaged_key_slot_or_a_lost_config_is_damage_not_a_wrong_password() {
+    let (_work, _source, vault) = backed_up();
+    let slot = fs::read_dir(vault.join("keys")).unwrap().flatten().next().unwrap().path();
+    let original = fs::read(&slot).unwrap();
+    fs::write(&slot, &original[..original.len() - 20]).unwrap();
+    let stderr = fails(lifeboat(&vault).arg("snapshots"), 5);
+    assert!(stderr.contains("key slot"), "{stderr}");
+    fs::write(&slot, &original).unwrap();
+
+    fs::rename(vault.join("config"), vault.join("config.moved")).unwrap();
+    let stderr = fails(lifeboat(&vault).arg("snapshots"), 5);
+    assert!(stderr.contains("config"), "{stderr}");
+    fs::rename(vault.join("config.moved"), vault.join("config")).unwrap();
+
+    fs::rename(vault.join("keys"), vault.join("keys.moved")).unwrap();
+    let stderr = fails(lifeboat(&vault).arg("snapshots"), 5);
+    assert!(stderr.contains("key slot"), "{stderr}");
 }

@@ -21,11 +21,12 @@ notice-line = Warnung: { $subject }: { $message }
 ## Tresor
 vault-created = Neuer Tresor in { $path } angelegt.
 no-vault-path = Es gibt keinen Benutzerordner für den Tresor; geben Sie --vault ORDNER an.
-unlocked = Die Sperre von { $holder } wurde entfernt.
-not-locked = Der Tresor war nicht gesperrt.
+lock-held = Der Tresor wird seit { $since } von { $holder } benutzt, das noch läuft: Warte, bis es fertig ist, oder beende es.
+not-locked = Der Tresor wird nicht benutzt: kein Programm schreibt hinein.
 snapshot-forgotten = Sicherung { $id } entfernt; `lifeboat prune` gibt ihren Platz frei.
 snapshot-damaged = Warnung: Sicherung { $id } ist nicht lesbar: { $reason }
 prune-summary = Aufräumen beendet: { $removed } Pakete entfernt, { $repacked } neu gepackt, { $freed } frei geworden.
+prune-no-room-to-repack = { $packs } teilweise genutzte Pakete blieben, wie sie sind: Auf dem Datenträger war kein Platz, um ihren noch genutzten Inhalt zu kopieren. Führe `lifeboat prune` erneut aus, sobald mehr Platz frei ist.
 
 ## Sicherung
 backup-done = { $device } als Sicherung { $id } gesichert: { $items } Elemente, { $size }, in { $duration }.

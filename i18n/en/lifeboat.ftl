@@ -21,11 +21,12 @@ notice-line = warning: { $subject }: { $message }
 ## Vault
 vault-created = Created a new vault at { $path }.
 no-vault-path = There is no home folder to keep the vault in; pass --vault DIR.
-unlocked = Removed the lock held by { $holder }.
-not-locked = The vault was not locked.
+lock-held = The vault is in use by { $holder } since { $since }, which is still running: wait for it to finish, or stop it.
+not-locked = The vault is not in use: no program is writing to it.
 snapshot-forgotten = Forgot snapshot { $id }; run `lifeboat prune` to reclaim its space.
 snapshot-damaged = warning: snapshot { $id } cannot be read: { $reason }
 prune-summary = Prune finished: { $removed } packs removed, { $repacked } repacked, { $freed } freed.
+prune-no-room-to-repack = { $packs } partly used packs were kept as they are: the disk had no room to copy what they still hold. Run `lifeboat prune` again once there is more free space.
 
 ## Backup
 backup-done = Backed up { $device } as snapshot { $id }: { $items } items, { $size }, in { $duration }.

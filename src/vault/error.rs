@@ -13,9 +13,16 @@ pub enum VaultError {
     /// No vault where one was expected.
     #[error("there is no Lifeboat vault at \"{0}\"; create one with `lifeboat vault init`")]
     NotAVault(PathBuf),
-    /// A vault already exists where one was to be created.
-    #[error("a Lifeboat vault already exists at \"{0}\"")]
+    /// A vault, or part of one, is where a new one was to be created.
+    #[error(
+        "\"{0}\" already holds a Lifeboat vault (or part of one); nothing was changed. Open it with its password, or choose an empty folder for a new vault"
+    )]
     AlreadyExists(PathBuf),
+    /// A new vault was to be made in a folder that holds other files.
+    #[error(
+        "\"{0}\" is not empty; choose an empty or new folder for the vault (or allow a folder with other files in it)"
+    )]
+    NotEmpty(PathBuf),
     /// A vault written by a newer Lifeboat.
     #[error(
         "the vault at \"{path}\" has format version {found}, but this Lifeboat reads only version {supported}; update Lifeboat"

@@ -126,6 +126,7 @@ pub struct Index {
     pack_positions: HashMap<Id, u32>,
     blobs: HashMap<Id, Location>,
     files: Vec<Id>,
+    retired: Vec<Id>,
 }
 
 /// An index file that could not be read, with why.
@@ -149,6 +150,7 @@ impl Index {
         let mut index = Index::default();
         for (id, file) in files {
             if superseded.contains(&id) {
+                index.retired.push(id);
                 continue;
             }
             index.files.push(id);
@@ -182,6 +184,12 @@ impl Index {
         }
     }
 
+    /// Adds an index file written after loading (its packs added with [`Index::add_pack`]), so a prune that
+    /// supersedes the files in use supersedes it too.
+    pub fn add_file(&mut self, file: Id) {
+        self.files.push(file);
+    }
+
     /// Where a blob is, if anywhere.
     pub fn get(&self, id: &Id) -> Option<Location> {
         self.blobs.get(id).copied()
@@ -210,6 +218,13 @@ impl Index {
     /// The index files in use (not superseded).
     pub fn files(&self) -> &[Id] {
         &self.files
+    }
+
+    /// Index files still on disk that another index file supersedes: what an interrupted prune had not yet
+    /// removed. Any new index that supersedes the current files must supersede these too, or they would come
+    /// back to life once their superseder is itself replaced.
+    pub fn retired(&self) -> &[Id] {
+        &self.retired
     }
 
     /// How many blobs are known.

@@ -37,6 +37,10 @@ pub struct KeySlot {
     pub salt: String,
     /// The wrapped master secret, hex.
     pub wrapped: String,
+    /// BLAKE3 of the fields above (hex, 16 bytes), so a slot damaged on disk is told apart from a password
+    /// that does not fit it. Slots written before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
 }
 
 /// A slot that cannot be used at all (as opposed to one that does not fit the password).
@@ -50,12 +54,32 @@ impl KeySlot {
         let mut kek = derive(password, &salt, params)?;
         let wrapped = wrap_secret(&kek, master);
         kek.zeroize();
-        Ok(Self { kdf: "argon2id".into(), params, salt: hex::encode(salt), wrapped: hex::encode(wrapped) })
+        let mut slot = Self {
+            kdf: "argon2id".into(),
+            params,
+            salt: hex::encode(salt),
+            wrapped: hex::encode(wrapped),
+            check: None,
+        };
+        slot.check = Some(slot.checksum());
+        Ok(slot)
+    }
+
+    fn checksum(&self) -> String {
+        let p = &self.params;
+        let text =
+            format!("{}|{}|{}|{}|{}|{}", self.kdf, p.memory_kib, p.passes, p.lanes, self.salt, self.wrapped);
+        hex::encode(&blake3::hash(text.as_bytes()).as_bytes()[..16])
+    }
+
+    /// Whether the slot is as it was written (always true for slots older than the check).
+    pub fn is_intact(&self) -> bool {
+        self.check.as_ref().is_none_or(|check| *check == self.checksum())
     }
 
     /// Tries `password`; `Ok(None)` means it does not fit this slot.
     pub fn unlock(&self, password: &str) -> Result<Option<MasterSecret>, UnusableSlot> {
-        if self.kdf != "argon2id" {
+        if self.kdf != "argon2id" || !self.is_intact() {
             return Err(UnusableSlot);
         }
         let salt = hex::decode(&self.salt).map_err(|_| UnusableSlot)?;
@@ -99,5 +123,21 @@ mod tests {
         slot.params = CHEAP;
         slot.salt = "zz".into();
         assert_eq!(slot.unlock("pw").err(), Some(UnusableSlot));
+    }
+
+    // Issue 10, finding 14: a slot whose bytes changed on disk is damage, not a wrong password.
+    #[test]
+    fn a_changed_slot_is_unusable_not_a_wrong_password() {
+        let master = MasterSecret::generate();
+        let slot = KeySlot::create("pw", CHEAP, &master).unwrap();
+        assert!(slot.is_intact());
+        let mut flipped = slot.clone();
+        let last = if flipped.wrapped.ends_with('0') { '1' } else { '0' };
+        flipped.wrapped.pop();
+        flipped.wrapped.push(last);
+        assert!(!flipped.is_intact());
+        assert_eq!(flipped.unlock("pw").err(), Some(UnusableSlot));
+        let old_style = KeySlot { check: None, ..slot };
+        assert!(old_style.unlock("pw").unwrap().is_some(), "slots from before the check still open");
     }
 }

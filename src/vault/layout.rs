@@ -10,7 +10,7 @@
 //!   data/<2 hex>/<pack id>  pack files: sealed blobs and a sealed header
 //!   index/<id>              sealed: which blobs live in which pack
 //!   snapshots/<id>          sealed: one backup each
-//!   lock                    present while a program writes
+//!   lock                    the writer lock (an OS lock on this file, which stays)
 //!   tmp/                    files being written
 //! ```
 
@@ -18,6 +18,7 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::crash::crash_point;
 use super::error::{Result, VaultError};
 use super::id::Id;
 
@@ -115,8 +116,33 @@ impl Layout {
             .map_err(|e| VaultError::io("create a file in", self.tmp_dir(), e))?;
         tmp.write_all(bytes).map_err(|e| VaultError::io("write", path, e))?;
         tmp.as_file().sync_all().map_err(|e| VaultError::io("flush", path, e))?;
+        crash_point(&format!("write:{}", role(path)));
         tmp.persist(path).map_err(|e| VaultError::io("rename into", path, e.error))?;
-        sync_parent(path)
+        sync_parent(path)?;
+        crash_point(&format!("written:{}", role(path)));
+        Ok(())
+    }
+
+    /// Whether the disk holding the vault has at least `bytes` free (true where this cannot be told).
+    pub fn has_room_for(&self, bytes: u64) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let Ok(path) = std::ffi::CString::new(self.root.as_os_str().as_bytes()) else { return true };
+            let mut stats = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
+            // SAFETY: `path` is NUL-terminated and `stats` is valid for writing one statvfs.
+            if unsafe { libc::statvfs(path.as_ptr(), stats.as_mut_ptr()) } != 0 {
+                return true;
+            }
+            // SAFETY: statvfs returned 0, so it filled the structure.
+            let stats = unsafe { stats.assume_init() };
+            stats.f_bavail.saturating_mul(stats.f_frsize) >= bytes
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = bytes;
+            true
+        }
     }
 
     /// Lists the ids of the files in a directory whose names are ids; other names are ignored.
@@ -156,6 +182,24 @@ impl Layout {
     }
 }
 
+/// Creates a directory (and its parents) readable by this user only: a vault is about one person.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| VaultError::io("create", dir, e))
+}
+
+/// Creates a new file readable and writable by this user only.
+pub fn create_private_file(path: &Path) -> Result<File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| VaultError::io("create", path, e))
+}
+
 /// Flushes the directory holding `path`, so a rename into it survives a power cut.
 pub fn sync_parent(path: &Path) -> Result<()> {
     #[cfg(unix)]
@@ -170,9 +214,23 @@ pub fn sync_parent(path: &Path) -> Result<()> {
 
 /// Removes a file, treating "already gone" as success (a crash may have removed it before).
 pub fn remove_if_present(path: &Path) -> Result<()> {
+    crash_point(&format!("remove:{}", role(path)));
     match fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(VaultError::io("remove", path, e)),
+    }
+}
+
+/// What a vault file is, for crash point names: its folder (`index`, `snapshots`, `keys`, `data`, `tmp`) or,
+/// at the top, its own name (`config`).
+pub fn role(path: &Path) -> String {
+    let name = |p: Option<&Path>| p.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+    let parent = name(path.parent()).unwrap_or_default();
+    let grandparent = name(path.parent().and_then(Path::parent)).unwrap_or_default();
+    match (grandparent.as_str(), parent.as_str()) {
+        ("data", _) => "data".into(),
+        (_, "index" | "snapshots" | "keys" | "tmp" | "data") => parent,
+        _ => name(Some(path)).unwrap_or_default(),
     }
 }

@@ -1,16 +1,25 @@
 //! The writer lock: one program at a time may add to or prune a vault. Readers (restore, browse, verify) take
-//! no lock. A lock left by a program that died is recognised and taken over when it was made on this computer
-//! by a process that no longer exists; from another computer, `lifeboat unlock` removes it.
+//! no lock.
+//!
+//! The lock is an operating-system lock (`flock` on Unix, `LockFileEx` on Windows) on the file `lock`, which
+//! stays in the vault for good. Taking it is one atomic step, so two writers can never both believe they hold
+//! it, and the kernel releases it when the holder exits however it dies: there is no stale lock to detect or
+//! take over, and no window between creating a lock file and writing its owner. The file keeps a fixed size
+//! and its owner is written in place, so taking the lock needs no new disk blocks: a vault on a full disk can
+//! still be locked to `forget` and `prune` its way back to free space.
 
-use std::fs::OpenOptions;
-use std::io::Write;
-use std::path::PathBuf;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::error::{Result, VaultError};
 use super::layout::Layout;
 use super::snapshot::{now_ns, rfc3339};
+
+/// The lock file's fixed size: the owner's JSON, padded with spaces (which JSON readers skip).
+const LOCK_FILE_LEN: usize = 512;
 
 /// Who holds a lock.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -29,18 +38,11 @@ impl LockInfo {
     }
 }
 
-/// Held while writing; the lock file is removed on drop.
+/// Held while writing; the operating system releases the lock when this is dropped or the process ends.
 #[derive(Debug)]
 pub struct WriteLock {
-    path: PathBuf,
-}
-
-impl Drop for WriteLock {
-    fn drop(&mut self) {
-        if let Err(e) = std::fs::remove_file(&self.path) {
-            log::warn!("could not remove the vault lock {}: {e}", self.path.display());
-        }
-    }
+    // Dropping the file closes it, which releases the lock.
+    _file: File,
 }
 
 /// The name of this computer, for lock files and snapshots.
@@ -58,95 +60,170 @@ pub fn hostname() -> String {
     std::env::var("COMPUTERNAME").unwrap_or_else(|_| "this computer".into())
 }
 
-fn process_alive(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        // Signal 0 checks for existence without touching the process; EPERM means it exists as another user.
-        // SAFETY: kill with signal 0 has no side effects.
-        let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
-        rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+/// Creates the lock file at its full size, so that taking the lock later needs no new disk blocks. Called when
+/// a vault is made; vaults made before this are given one the first time they are locked.
+pub fn prepare(layout: &Layout) -> Result<()> {
+    let path = layout.lock();
+    let mut file = open(&path)?;
+    let len = file.metadata().map_err(|e| VaultError::io("read", &path, e))?.len();
+    if len < LOCK_FILE_LEN as u64 {
+        file.seek(SeekFrom::Start(0)).map_err(|e| VaultError::io("write", &path, e))?;
+        file.write_all(&[b' '; LOCK_FILE_LEN]).map_err(|e| VaultError::io("write", &path, e))?;
+        file.sync_all().map_err(|e| VaultError::io("flush", &path, e))?;
     }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
+    Ok(())
 }
 
-/// Takes the writer lock, taking over a stale one.
+fn open(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| VaultError::io("open", path, e))
+}
+
+/// Takes the writer lock, or says who holds it.
 pub fn acquire(layout: &Layout) -> Result<WriteLock> {
     let path = layout.lock();
+    let mut file = open(&path)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(held_by(&mut file)),
+        Err(std::fs::TryLockError::Error(e)) => return Err(VaultError::io("lock", &path, e)),
+    }
+    // The owner is only for messages: the lock itself is the OS lock, already held. So a disk too full to
+    // extend an old, short lock file still lets the writer go on.
     let me = LockInfo { pid: std::process::id(), host: hostname(), since_ns: now_ns() };
-    for _ in 0..3 {
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                let text = serde_json::to_vec(&me).unwrap_or_default();
-                file.write_all(&text).map_err(|e| VaultError::io("write", &path, e))?;
-                file.sync_all().map_err(|e| VaultError::io("flush", &path, e))?;
-                return Ok(WriteLock { path });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = read(layout)?;
-                match holder {
-                    Some(info) if info.host != me.host || process_alive(info.pid) => {
-                        return Err(VaultError::Locked {
-                            holder: info.holder(),
-                            since: rfc3339(info.since_ns),
-                        });
-                    }
-                    Some(info) => {
-                        log::info!("taking over the stale lock of {}", info.holder());
-                        super::layout::remove_if_present(&path)?;
-                    }
-                    // An empty or unreadable lock is what a crash between create and write leaves behind.
-                    None => super::layout::remove_if_present(&path)?,
-                }
-            }
-            Err(e) => return Err(VaultError::io("create", &path, e)),
-        }
+    if let Err(e) = write_owner(&mut file, &me) {
+        log::warn!("could not note the lock's owner in {}: {e}", path.display());
     }
-    Err(VaultError::Locked { holder: "another program".into(), since: rfc3339(now_ns()) })
+    Ok(WriteLock { _file: file })
 }
 
-/// Reads the current lock, if any; `None` also for a lock file that is empty or unreadable.
-pub fn read(layout: &Layout) -> Result<Option<LockInfo>> {
-    match std::fs::read(layout.lock()) {
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(VaultError::io("read", layout.lock(), e)),
+fn write_owner(file: &mut File, owner: &LockInfo) -> std::io::Result<()> {
+    let mut text = serde_json::to_vec(owner).unwrap_or_default();
+    text.resize(text.len().max(LOCK_FILE_LEN), b' ');
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(&text)?;
+    file.flush()
+}
+
+fn held_by(file: &mut File) -> VaultError {
+    match read_owner(file) {
+        Some(info) => VaultError::Locked { holder: info.holder(), since: rfc3339(info.since_ns) },
+        None => VaultError::Locked { holder: "another program".into(), since: rfc3339(now_ns()) },
     }
 }
 
-/// Removes a lock whatever holds it (`lifeboat unlock`). Returns who held it.
-pub fn force_unlock(layout: &Layout) -> Result<Option<LockInfo>> {
-    let info = read(layout)?;
-    super::layout::remove_if_present(&layout.lock())?;
-    Ok(info)
+fn read_owner(file: &mut File) -> Option<LockInfo> {
+    let mut bytes = Vec::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.take(LOCK_FILE_LEN as u64 * 4).read_to_end(&mut bytes).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Who holds the lock right now, if anyone (`lifeboat unlock`). A lock left by a program that is gone was
+/// released by the operating system, so there is never anything to break: this only reports, and if a live
+/// program holds the lock, says which.
+pub fn holder(layout: &Layout) -> Result<Option<LockInfo>> {
+    let path: PathBuf = layout.lock();
+    let mut file = match File::open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(VaultError::io("open", &path, e)),
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(None),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(Some(read_owner(&mut file).unwrap_or(LockInfo {
+            pid: 0,
+            host: "another program".into(),
+            since_ns: now_ns(),
+        }))),
+        Err(std::fs::TryLockError::Error(e)) => Err(VaultError::io("lock", &path, e)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
     use super::*;
 
     #[test]
-    fn second_writer_is_refused_and_stale_locks_are_taken_over() {
+    fn a_second_writer_is_refused_until_the_first_lets_go() {
         let dir = tempfile::tempdir().unwrap();
         let layout = Layout::new(dir.path());
         let lock = acquire(&layout).unwrap();
-        assert!(matches!(acquire(&layout), Err(VaultError::Locked { .. })));
+        match acquire(&layout) {
+            Err(VaultError::Locked { holder, .. }) => {
+                assert!(holder.contains(&std::process::id().to_string()), "{holder}")
+            }
+            other => panic!("a second writer got {other:?}"),
+        }
+        assert_eq!(holder(&layout).unwrap().unwrap().pid, std::process::id());
         drop(lock);
-        assert!(!layout.lock().exists());
-
-        // A dead process on this host: pid 0x7fff_fff0 does not exist.
-        let stale = LockInfo { pid: 0x7fff_fff0, host: hostname(), since_ns: 0 };
-        std::fs::write(layout.lock(), serde_json::to_vec(&stale).unwrap()).unwrap();
-        let _taken = acquire(&layout).unwrap();
-
-        drop(_taken);
-        let foreign = LockInfo { pid: 1, host: "elsewhere".into(), since_ns: 0 };
-        std::fs::write(layout.lock(), serde_json::to_vec(&foreign).unwrap()).unwrap();
-        assert!(matches!(acquire(&layout), Err(VaultError::Locked { .. })));
-        assert_eq!(force_unlock(&layout).unwrap().unwrap().host, "elsewhere");
+        assert!(holder(&layout).unwrap().is_none());
         assert!(acquire(&layout).is_ok());
+    }
+
+    // Issue 10, finding 4: a lock file that exists but has no owner written yet (the moment between the first
+    // writer creating it and writing it) was taken for a crash's leftover, removed, and taken a second time.
+    #[test]
+    fn a_lock_whose_owner_is_not_written_yet_is_still_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path());
+        let _first = acquire(&layout).unwrap();
+        std::fs::OpenOptions::new().write(true).open(layout.lock()).unwrap().set_len(0).unwrap();
+        assert!(matches!(acquire(&layout), Err(VaultError::Locked { .. })));
+        assert!(layout.lock().exists());
+    }
+
+    // Issue 10, finding 4: two writers racing for the lock never both hold it.
+    #[test]
+    fn racing_writers_never_overlap() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Arc::new(Layout::new(dir.path()));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let overlaps = Arc::new(AtomicUsize::new(0));
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let (layout, inside, overlaps) = (layout.clone(), inside.clone(), overlaps.clone());
+                std::thread::spawn(move || {
+                    let mut held = 0;
+                    for _ in 0..300 {
+                        if let Ok(lock) = acquire(&layout) {
+                            if inside.fetch_add(1, Ordering::SeqCst) != 0 {
+                                overlaps.fetch_add(1, Ordering::SeqCst);
+                            }
+                            std::thread::yield_now();
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            drop(lock);
+                            held += 1;
+                        }
+                    }
+                    held
+                })
+            })
+            .collect();
+        let held: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+        assert_eq!(overlaps.load(Ordering::SeqCst), 0);
+        assert!(held > 0);
+    }
+
+    // Issue 10, finding 6: on a full disk the lock must not need a new file or new blocks. A prepared lock file
+    // is reused in place: its size never changes, and locking it writes only inside it.
+    #[test]
+    fn the_lock_file_is_reused_at_a_fixed_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout::new(dir.path());
+        prepare(&layout).unwrap();
+        let len = std::fs::metadata(layout.lock()).unwrap().len();
+        assert_eq!(len, LOCK_FILE_LEN as u64);
+        for _ in 0..3 {
+            drop(acquire(&layout).unwrap());
+            assert!(layout.lock().exists(), "the lock file stays, so the next lock needs no new file");
+            assert_eq!(std::fs::metadata(layout.lock()).unwrap().len(), len);
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! slots' KDF parameters. Writers take a lock; readers do not.
 
 mod chunker;
+mod crash;
 mod crypto;
 mod error;
 mod id;
@@ -12,6 +13,7 @@ mod index;
 mod keys;
 mod layout;
 mod lock;
+mod open;
 mod pack;
 mod prune;
 mod reader;
@@ -19,16 +21,18 @@ mod snapshot;
 mod store;
 mod verify;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 pub use chunker::ChunkerParams;
+pub use crash::CRASH_AT_VAR;
 pub use error::{Result, VaultError};
 pub use id::{BadId, Id};
 pub use index::Index;
 pub use keys::KdfParams;
 pub use lock::{LockInfo, WriteLock, hostname};
+pub use open::InitOptions;
 pub use prune::PruneReport;
 pub use reader::{BlobReader, ContentReader};
 pub use snapshot::{Node, Skipped, Snapshot, Totals, encode_catalog, now_ns, rfc3339};
@@ -36,7 +40,6 @@ pub use store::{BlobStore, StoreState, Stored, StreamError, adopt_orphan_packs};
 pub use verify::{VerifyOptions, VerifyReport};
 
 use crypto::{Keys, MasterSecret};
-use keys::KeySlot;
 use layout::Layout;
 
 /// Seals data the app keeps outside the vault (see [`Vault::local_sealer`]).
@@ -101,138 +104,6 @@ pub struct SnapshotListing {
 }
 
 impl Vault {
-    /// Whether `root` holds a vault.
-    pub fn exists(root: &Path) -> bool {
-        root.join(layout::MARKER).is_file()
-    }
-
-    /// Creates a new, empty vault at `root` (which may exist but must be empty of vault files).
-    pub fn init(root: &Path, password: &str, kdf: KdfParams) -> Result<Self> {
-        let layout = Layout::new(root);
-        if Self::exists(root) {
-            return Err(VaultError::AlreadyExists(root.to_path_buf()));
-        }
-        std::fs::create_dir_all(root).map_err(|e| VaultError::io("create", root, e))?;
-        for dir in layout.dirs() {
-            std::fs::create_dir_all(&dir).map_err(|e| VaultError::io("create", &dir, e))?;
-        }
-        // All 256 fan-out directories exist from the start, so writing a pack never has to create one.
-        for fan in 0..=255u8 {
-            let dir = layout.data_dir().join(format!("{fan:02x}"));
-            std::fs::create_dir_all(&dir).map_err(|e| VaultError::io("create", &dir, e))?;
-        }
-        let master = MasterSecret::generate();
-        let keys = Keys::derive(&master);
-        let config =
-            Config { vault_id: Id::random(), created_ns: now_ns(), chunker: ChunkerParams::new_random() };
-        let plain =
-            serde_json::to_vec(&config).map_err(|e| VaultError::damaged("the new config", e.to_string()))?;
-        layout.write_atomic(&layout.config(), &keys.seal(CONFIG_AD, &plain))?;
-        let slot = Self::write_slot(&layout, password, kdf, &master)?;
-        // The marker goes last: a crash before it leaves a directory that is not yet a vault, not a broken one.
-        let marker = Marker { format: FORMAT_NAME.into(), version: FORMAT_VERSION };
-        let marker = serde_json::to_vec_pretty(&marker).unwrap_or_default();
-        layout.write_atomic(&layout.marker(), &marker)?;
-        Ok(Self { layout, keys, master, config, slot })
-    }
-
-    fn write_slot(layout: &Layout, password: &str, kdf: KdfParams, master: &MasterSecret) -> Result<Id> {
-        let slot =
-            KeySlot::create(password, kdf, master).map_err(|_| VaultError::BadKdf(layout.keys_dir()))?;
-        let id = Id::random();
-        let text = serde_json::to_vec_pretty(&slot).unwrap_or_default();
-        layout.write_atomic(&layout.key_slot(&id), &text)?;
-        Ok(id)
-    }
-
-    /// Opens the vault at `root` with `password`.
-    pub fn open(root: &Path, password: &str) -> Result<Self> {
-        let layout = Layout::new(root);
-        let marker = match std::fs::read(layout.marker()) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(VaultError::NotAVault(root.to_path_buf()));
-            }
-            Err(e) => return Err(VaultError::io("read", layout.marker(), e)),
-        };
-        let marker: Marker = serde_json::from_slice(&marker).map_err(|e| {
-            VaultError::damaged(format!("the vault marker {}", layout.marker().display()), e.to_string())
-        })?;
-        if marker.format != FORMAT_NAME {
-            return Err(VaultError::NotAVault(root.to_path_buf()));
-        }
-        if marker.version != FORMAT_VERSION {
-            return Err(VaultError::UnsupportedVersion {
-                path: root.to_path_buf(),
-                found: marker.version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        let (slot, master) = Self::unlock(&layout, password)?;
-        let keys = Keys::derive(&master);
-        let sealed =
-            std::fs::read(layout.config()).map_err(|e| VaultError::io("read", layout.config(), e))?;
-        let plain = keys
-            .open(CONFIG_AD, &sealed)
-            .map_err(|_| VaultError::damaged("the vault config", "it fails authentication"))?;
-        let config: Config = serde_json::from_slice(&plain)
-            .map_err(|e| VaultError::damaged("the vault config", e.to_string()))?;
-        if !config.chunker.is_valid() {
-            return Err(VaultError::damaged("the vault config", "its chunker parameters are out of range"));
-        }
-        Ok(Self { layout, keys, master, config, slot })
-    }
-
-    fn unlock(layout: &Layout, password: &str) -> Result<(Id, MasterSecret)> {
-        let slots = Self::slot_ids(layout)?;
-        if slots.is_empty() {
-            return Err(VaultError::Missing { what: "every key slot (keys/)".into() });
-        }
-        for (id, path) in slots {
-            let text = std::fs::read(&path).map_err(|e| VaultError::io("read", &path, e))?;
-            let Ok(slot) = serde_json::from_slice::<KeySlot>(&text) else {
-                log::warn!("skipping unreadable key slot {}", path.display());
-                continue;
-            };
-            match slot.unlock(password) {
-                Ok(Some(master)) => return Ok((id, master)),
-                Ok(None) => {}
-                Err(_) => log::warn!("skipping key slot {} with unusable parameters", path.display()),
-            }
-        }
-        Err(VaultError::WrongPassword(layout.root().to_path_buf()))
-    }
-
-    /// Key slot files by the (short) id in their names.
-    fn slot_ids(layout: &Layout) -> Result<Vec<(Id, PathBuf)>> {
-        let dir = layout.keys_dir();
-        let entries = std::fs::read_dir(&dir).map_err(|e| VaultError::io("list", &dir, e))?;
-        let mut slots = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else { continue };
-            let mut id = [0u8; 32];
-            if hex::decode_to_slice(stem, &mut id[..4]).is_ok() {
-                slots.push((Id(id), entry.path()));
-            }
-        }
-        slots.sort();
-        Ok(slots)
-    }
-
-    /// Replaces the password that opened this vault. The new slot is written before the old one is removed,
-    /// so a crash leaves at least one way in.
-    pub fn change_password(&mut self, new_password: &str, kdf: KdfParams) -> Result<()> {
-        let new_slot = Self::write_slot(&self.layout, new_password, kdf, &self.master)?;
-        let old = Self::slot_ids(&self.layout)?.into_iter().find(|(id, _)| id.0[..4] == self.slot.0[..4]);
-        if let Some((_, path)) = old {
-            layout::remove_if_present(&path)?;
-            layout::sync_parent(&path)?;
-        }
-        self.slot = new_slot;
-        Ok(())
-    }
-
     /// A sealer for data kept outside the vault on this computer (`purpose` names it, e.g. "thumbnails"):
     /// readable only with the vault's password, like the vault itself.
     pub fn local_sealer(&self, purpose: &str) -> LocalSealer {
@@ -249,9 +120,9 @@ impl Vault {
         lock::acquire(&self.layout)
     }
 
-    /// Removes the writer lock whoever holds it.
-    pub fn force_unlock(root: &Path) -> Result<Option<LockInfo>> {
-        lock::force_unlock(&Layout::new(root))
+    /// Who is writing to the vault at `root` right now, if anyone.
+    pub fn lock_holder(root: &Path) -> Result<Option<LockInfo>> {
+        lock::holder(&Layout::new(root))
     }
 
     /// Loads the index. Damaged index files are logged and left out; `verify` names them.

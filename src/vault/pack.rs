@@ -12,6 +12,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
+use super::crash::crash_point;
 use super::crypto::Keys;
 use super::error::{Result, VaultError};
 use super::id::Id;
@@ -134,7 +135,7 @@ impl PackWriter {
     /// Starts a pack in the vault's `tmp/`.
     pub fn new(layout: &Layout) -> Result<Self> {
         let tmp_path = layout.tmp_dir().join(format!("pack-{}", Id::random().short()));
-        let file = File::create(&tmp_path).map_err(|e| VaultError::io("create", &tmp_path, e))?;
+        let file = super::layout::create_private_file(&tmp_path)?;
         Ok(Self { file, tmp_path, hasher: blake3::Hasher::new(), entries: Vec::new(), size: 0 })
     }
 
@@ -182,8 +183,10 @@ impl PackWriter {
         self.file.sync_all().map_err(|e| VaultError::io("flush", &self.tmp_path, e))?;
         let id = Id(*self.hasher.finalize().as_bytes());
         let path = layout.pack(&id);
+        crash_point("write:data");
         std::fs::rename(&self.tmp_path, &path).map_err(|e| VaultError::io("rename into", &path, e))?;
         sync_parent(&path)?;
+        crash_point("written:data");
         Ok(PackInfo { id, entries: self.entries })
     }
 }

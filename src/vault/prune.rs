@@ -2,8 +2,10 @@
 //!
 //! Prune is safe against crashes because it only deletes after a complete new index is durable: (1) repack
 //! partly used packs into new packs, (2) write one index file that lists every kept and new pack and
-//! supersedes all current index files, (3) delete the superseded index files, (4) delete unused packs. A crash
-//! before (2) leaves extra packs nobody references; after (2) the old state is simply ignored.
+//! supersedes every index file on disk, (3) delete the superseded index files, (4) delete unused packs. A crash
+//! before (2) leaves extra packs nobody references; after (2) the old state is simply ignored, and the next
+//! prune finishes (3) before anything else. A superseded file must never outlive its superseder: if it did, it
+//! would count again once the superseder is gone, and point at packs that were deleted.
 
 use std::collections::HashSet;
 
@@ -21,6 +23,8 @@ use super::store::adopt_orphan_packs;
 
 /// Repack a pack when more than this share of it is unused.
 const REPACK_UNUSED_SHARE: f64 = 0.2;
+/// Free space repacking needs beyond the copies themselves: pack headers and the new index.
+const REPACK_HEADROOM: u64 = 8 * 1024 * 1024;
 
 /// What prune did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -35,6 +39,9 @@ pub struct PruneReport {
     pub bytes_repacked: u64,
     /// Blobs still in use.
     pub blobs_in_use: usize,
+    /// Packs that should have been repacked but were kept as they are, because the disk had no room for the
+    /// copies (a full disk is exactly when prune must still free what it can).
+    pub packs_not_repacked_for_space: usize,
 }
 
 impl Vault {
@@ -57,6 +64,10 @@ impl Vault {
                 "the index",
                 format!("{error}; prune would not know what is safe to delete, so it does nothing"),
             ));
+        }
+        // An interrupted prune leaves the index files its new index supersedes: finish removing them.
+        for id in index.retired() {
+            remove_if_present(&self.layout.index(id))?;
         }
         adopt_orphan_packs(self, &mut index)?;
         let listing = self.snapshots()?;
@@ -83,15 +94,31 @@ impl Vault {
             let total: u64 = pack.entries.iter().map(|e| u64::from(e.length)).sum();
             let unused: u64 =
                 pack.entries.iter().filter(|e| !used.contains(&e.id)).map(|e| u64::from(e.length)).sum();
-            if unused == 0 {
-                keep.push(pack);
-            } else if unused == total {
+            // A pack none of whose blobs the index places in it (all have a copy elsewhere: a pack a crashed
+            // prune had repacked, adopted again) holds nothing anyone reads.
+            if total == 0 || unused == total {
                 delete.push(pack.id);
+            } else if unused == 0 {
+                keep.push(pack);
             } else if unused as f64 > total as f64 * REPACK_UNUSED_SHARE {
                 repack.push(pack);
             } else {
                 keep.push(pack);
             }
+        }
+
+        let to_copy: u64 = repack
+            .iter()
+            .flat_map(|p| p.entries.iter().filter(|e| used.contains(&e.id)))
+            .map(|e| u64::from(e.length))
+            .sum();
+        if !repack.is_empty() && !self.layout.has_room_for(to_copy + REPACK_HEADROOM) {
+            log::warn!(
+                "too little free space to repack {} pack(s); deleting only what is unused",
+                repack.len()
+            );
+            report.packs_not_repacked_for_space = repack.len();
+            keep.append(&mut repack);
         }
 
         meter.phase(Phase::Transferring);
@@ -134,7 +161,10 @@ impl Vault {
             return Ok(report);
         }
         meter.phase(Phase::Finishing);
-        let superseded = index.files().to_vec();
+        // Every index file still on disk is superseded, the retired ones too, so none of them can ever come
+        // back to life once this new index is itself replaced by a later prune.
+        let mut superseded = index.files().to_vec();
+        superseded.extend_from_slice(index.retired());
         let mut packs = keep;
         packs.extend(new_packs);
         IndexFile { supersedes: superseded.clone(), packs }.write(&self.keys, &self.layout)?;

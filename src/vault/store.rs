@@ -282,6 +282,23 @@ fn run_packer(vault: &Vault, state: &StoreState, rx: Receiver<ToPacker>) -> Resu
     Ok(())
 }
 
+/// Checks a pack file that no index names before it is trusted: its bytes must hash to its name (a
+/// sync-conflict copy, a half-copied file or another pack's bytes under this name do not) and its header must
+/// open. Returns its blobs.
+fn check_stray_pack(vault: &Vault, pack: &Id) -> Result<Vec<super::pack::BlobEntry>> {
+    let path = vault.layout.pack(pack);
+    let mut file = File::open(&path).map_err(|e| VaultError::io("open", &path, e))?;
+    let mut hasher = blake3::Hasher::new();
+    io::copy(&mut file, &mut hasher).map_err(|e| VaultError::io("read", &path, e))?;
+    if Id(*hasher.finalize().as_bytes()) != *pack {
+        return Err(VaultError::damaged(
+            format!("pack {}", pack.short()),
+            "its content does not match its name (a partial or misnamed copy)",
+        ));
+    }
+    read_header(&mut file, &vault.keys, pack)
+}
+
 /// Indexes packs that are in `data/` but in no index file (a crash between writing a pack and its index,
 /// or a deleted index file), so their blobs are reused instead of stored again. Also empties `tmp/`.
 /// The caller holds the write lock. Returns how many packs were adopted.
@@ -297,17 +314,15 @@ pub fn adopt_orphan_packs(vault: &Vault, index: &mut Index) -> Result<usize> {
         if index.has_pack(&pack) {
             continue;
         }
-        let path = vault.layout.pack(&pack);
-        let header = File::open(&path)
-            .map_err(|e| VaultError::io("open", &path, e))
-            .and_then(|mut file| read_header(&mut file, &vault.keys, &pack));
-        match header {
+        match check_stray_pack(vault, &pack) {
             Ok(entries) => adopted.push(PackInfo { id: pack, entries }),
-            Err(e) => log::warn!("leaving an unreadable pack alone: {e}"),
+            Err(e) => log::warn!("leaving a pack file that is not whole alone: {e}"),
         }
     }
     if !adopted.is_empty() {
-        IndexFile { supersedes: Vec::new(), packs: adopted.clone() }.write(&vault.keys, &vault.layout)?;
+        let file =
+            IndexFile { supersedes: Vec::new(), packs: adopted.clone() }.write(&vault.keys, &vault.layout)?;
+        index.add_file(file);
         for pack in &adopted {
             index.add_pack(pack);
         }
