@@ -245,6 +245,9 @@ pub fn contact_from_rows(
     if contact.formatted_name.is_none() {
         contact.formatted_name = raw.get("display_name").map(str::to_string);
     }
+    // The sync account's id of the contact survives every edit, even of the name: a restore knows the
+    // contact by it.
+    contact.uid = raw.get("sourceid").filter(|id| !id.trim().is_empty()).map(str::to_string);
     let source = serde_json::json!({
         "raw_contact": raw.to_json(),
         "data": data.iter().map(ContentRow::to_json).collect::<Vec<_>>(),
