@@ -102,6 +102,7 @@ col-cannot = NICHT ÜBERTRAGBAR
 col-will-transfer = WIRD ÜBERTRAGEN
 col-restored = WIEDERHERGESTELLT
 col-already-there = SCHON VORHANDEN
+col-merged = ZUSAMMENGEFÜHRT
 col-refused = ABGELEHNT
 col-before = VORHER
 col-after = NACHHER
@@ -146,7 +147,10 @@ device-not-found = Kein Telefon „{ $id }“ gefunden; `lifeboat devices` liste
 sim-listening = Virtuelles Android-Telefon { $serial } wartet auf { $address }
 backup-needs-source = Geben Sie an, was gesichert werden soll: --from ORDNER oder --device KENNUNG.
 restore-needs-target = Geben Sie an, wohin wiederhergestellt werden soll: --to ORDNER oder --device KENNUNG.
-restore-category = { $category }: { $restored } wiederhergestellt, { $present } schon vorhanden, { $refused } abgelehnt
+restore-category = { $category }: { $restored } wiederhergestellt, { $present } schon vorhanden, { $refused } abgelehnt{ $merged ->
+        [0] {""}
+       *[other] , { $merged } zusammengeführt
+}
 restore-note = Hinweis: { $note }
 allow-prompt = Das Telefon { $phone } fragt, ob es diesem Computer vertrauen soll: Entsperren Sie es, setzen Sie das Häkchen bei „Von diesem Computer immer zulassen“ und tippen Sie auf „Zulassen“.
 

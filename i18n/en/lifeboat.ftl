@@ -102,6 +102,7 @@ col-cannot = CANNOT TRANSFER
 col-will-transfer = WILL TRANSFER
 col-restored = RESTORED
 col-already-there = ALREADY THERE
+col-merged = MERGED
 col-refused = REFUSED
 col-before = BEFORE
 col-after = AFTER
@@ -146,7 +147,10 @@ device-not-found = No phone "{ $id }" was found; `lifeboat devices` lists the id
 sim-listening = Virtual Android phone { $serial } listening on { $address }
 backup-needs-source = Say what to back up: --from DIR or --device ID.
 restore-needs-target = Say where to restore: --to DIR or --device ID.
-restore-category = { $category }: { $restored } restored, { $present } already there, { $refused } refused
+restore-category = { $category }: { $restored } restored, { $present } already there, { $refused } refused{ $merged ->
+        [0] {""}
+       *[other] , { $merged } merged
+}
 restore-note = note: { $note }
 allow-prompt = The phone { $phone } asks whether to allow this computer: unlock it, tick "Always allow from this computer" and tap Allow.
 

@@ -192,6 +192,7 @@ fn print_summary(target_name: &str, summary: &RestoreSummary) {
         t!("col-cannot"),
         t!("col-restored"),
         t!("col-already-there"),
+        t!("col-merged"),
         t!("col-refused"),
         t!("col-before"),
         t!("col-after"),
@@ -205,6 +206,7 @@ fn print_summary(target_name: &str, summary: &RestoreSummary) {
             row.cannot_transfer.to_string(),
             row.restored.to_string(),
             row.already_present.to_string(),
+            row.merged.to_string(),
             row.refused.to_string(),
             count(row.before),
             count(row.after),
@@ -248,6 +250,7 @@ fn print_row_details(row: &CategoryReport, summary: &RestoreSummary) {
             category = category,
             restored = row.restored,
             present = row.already_present,
+            merged = row.merged,
             refused = row.refused
         )
     );

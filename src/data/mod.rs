@@ -16,6 +16,7 @@ pub mod export;
 pub mod heic;
 mod identity;
 mod media;
+mod merge;
 mod message;
 pub mod photo_copy;
 mod raw;

@@ -120,6 +120,10 @@ pub struct RestoreCount {
     pub restored: u64,
     /// Already on the device, left as they were.
     pub already_present: u64,
+    /// Records the device holds in another version (edited since the backup): recognised as the same record
+    /// and merged into it, never written twice.
+    #[serde(default)]
+    pub merged: u64,
     /// The device refused them; `notes` says why.
     pub refused: u64,
     /// Sentences a person should read.
@@ -136,6 +140,7 @@ impl RestoreCount {
     pub fn add(&mut self, other: RestoreCount) {
         self.restored += other.restored;
         self.already_present += other.already_present;
+        self.merged += other.merged;
         self.refused += other.refused;
         self.notes.extend(other.notes);
     }

@@ -1,6 +1,6 @@
 //! The restore report: per category, what the plan said (will transfer, converted, cannot transfer and why),
-//! what the restore did (restored, already there, refused), and what the target holds before and afterwards,
-//! with any difference between what it holds and what it should hold explained. The command line prints it as
+//! what the restore did (restored, already there, merged, refused), and what the target holds before and
+//! afterwards, with any difference between what it holds and what it should hold explained. The command line prints it as
 //! a table and as JSON; the app can show the same rows.
 
 use serde::Serialize;
@@ -89,6 +89,8 @@ pub struct CategoryReport {
     pub converted: u64,
     /// Already on the target, left as they were.
     pub already_present: u64,
+    /// On the target in another version (edited since the backup), merged into it.
+    pub merged: u64,
     /// Refused by the target.
     pub refused: u64,
     /// What the target held before the restore, when counted.
@@ -146,6 +148,7 @@ impl RestoreSummary {
                     restored: count.restored,
                     converted: self.converted.get(&category).copied().unwrap_or(0),
                     already_present: count.already_present,
+                    merged: count.merged,
                     refused: count.refused,
                     before: before.ok().flatten(),
                     after: after.ok().flatten(),

@@ -10,6 +10,7 @@ mod content;
 mod device;
 mod error;
 mod key;
+mod merge;
 mod read;
 mod readahead;
 mod records;

@@ -14,6 +14,7 @@ use crate::data::{
 
 use super::content::{ContentRow, QueryError};
 use super::device::{AndroidDevice, safe_name};
+use super::merge::PhoneContact;
 use super::records::{self, group_by};
 use super::shell::command_line;
 use super::sync::RemoteStat;
@@ -30,6 +31,15 @@ impl AndroidDevice {
         photos: bool,
         skipped: &mut dyn FnMut(String, String),
     ) -> Result<Vec<Contact>, QueryError> {
+        Ok(self.read_phone_contacts(photos, skipped)?.into_iter().map(|c| c.contact).collect())
+    }
+
+    /// Reads every contact with its raw contact id, so a restore can add to it.
+    pub(super) fn read_phone_contacts(
+        &self,
+        photos: bool,
+        skipped: &mut dyn FnMut(String, String),
+    ) -> Result<Vec<PhoneContact>, QueryError> {
         let raws = self.connection().query(
             "content://com.android.contacts/raw_contacts",
             &records::RAW_CONTACT_COLUMNS,
@@ -42,6 +52,9 @@ impl AndroidDevice {
         for raw in &raws {
             let id = raw.int("_id").unwrap_or(-1);
             let rows = by_contact.remove(&id).unwrap_or_default();
+            let has_photo = rows
+                .iter()
+                .any(|r| r.get("mimetype") == Some(records::mime::PHOTO) && r.get("data15").is_some());
             let mut photo = |row: &ContentRow| -> Option<Vec<u8>> {
                 if !photos || row.get("data15") != Some("BLOB") {
                     return None;
@@ -51,7 +64,8 @@ impl AndroidDevice {
                     self.connection().shell(&command_line(&["content", "read", "--uri", &uri])).ok()?;
                 (output.stderr.is_empty() && !output.stdout.is_empty()).then_some(output.stdout)
             };
-            contacts.push(records::contact_from_rows(raw, &rows, &mut photo));
+            let contact = records::contact_from_rows(raw, &rows, &mut photo);
+            contacts.push(PhoneContact { raw_id: id, has_photo, contact });
         }
         for (orphan, rows) in by_contact {
             skipped(

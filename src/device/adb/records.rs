@@ -245,6 +245,9 @@ pub fn contact_from_rows(
     if contact.formatted_name.is_none() {
         contact.formatted_name = raw.get("display_name").map(str::to_string);
     }
+    // The sync account's id of the contact survives every edit, even of the name: a restore knows the
+    // contact by it.
+    contact.uid = raw.get("sourceid").filter(|id| !id.trim().is_empty()).map(str::to_string);
     let source = serde_json::json!({
         "raw_contact": raw.to_json(),
         "data": data.iter().map(ContentRow::to_json).collect::<Vec<_>>(),
@@ -615,7 +618,8 @@ mod tests {
 
     #[test]
     fn contact_rows_become_a_contact_and_back() {
-        let raw = row(&[("_id", Some("4")), ("display_name", Some("Ana Lima"))]);
+        let raw =
+            row(&[("_id", Some("4")), ("sourceid", Some("c0ffee")), ("display_name", Some("Ana Lima"))]);
         let data = vec![
             row(&[
                 ("mimetype", Some(mime::NAME)),
@@ -642,6 +646,7 @@ mod tests {
         ];
         let contact = contact_from_rows(&raw, &data, &mut |_| Some(vec![0xFF, 0xD8, 0xFF, 0xE0]));
         assert_eq!(contact.display_name(), "Ana Lima");
+        assert_eq!(contact.uid.as_deref(), Some("c0ffee"), "the sync account's id, which survives edits");
         assert_eq!(contact.phones[0].meta.types, ["cell"]);
         assert_eq!(contact.phones[0].meta.pref, Some(1));
         assert_eq!(contact.phones[1].meta.label.as_deref(), Some("Boat"));

@@ -2,27 +2,29 @@
 //!
 //! Files go back with the sync protocol, keeping their modification time, and are announced to the media
 //! scanner at the end so the gallery shows them. Records are written through the content providers, and
-//! never twice: what the phone already has (same content id) is counted as already present, so a second
+//! never twice: what the phone already has (same content id) is counted as already present, and a record the
+//! phone holds in another version (edited there since the backup, `merge.rs`) is merged into it, so a second
 //! restore changes nothing. Settings are written only from a short allow-list of portable, harmless ones.
 //! SMS/MMS need the `WRITE_SMS` app-op for the shell; a phone that refuses it, or still ignores the inserts,
 //! is reported with its reason, and the messages stay in the backup, exportable. A provider the phone will
 //! not open for USB debugging (a permission denial, as some makers give for the call log) counts every
 //! record of that document as refused, with the phone's words.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
 
 use crate::data::documents::{ATTACHMENTS_DIR, document_path, read_document};
 use crate::data::{
-    App, CallEntry, Category, Contact, ContentId, Message, MessageKind, PartContent, PhotoContent, Setting,
+    App, CallEntry, Category, Contact, Message, MessageKind, PartContent, PhotoContent, Setting,
 };
 use crate::device::{DeviceError, Entry, EntryKind, RestoreCount, RestorePolicy, Restorer};
 
 use super::AdbError;
 use super::content::{QueryError, explain_refusal};
 use super::device::{AndroidDevice, SHARED};
+use super::merge::{self, Found, Known, PhoneContact};
 use super::records::{self, role_code};
 use super::shell::command_line;
 use super::sync::S_IFREG;
@@ -217,23 +219,32 @@ impl<'a> AndroidRestorer<'a> {
 
     fn restore_contacts(&mut self, content: &mut dyn Read) -> Result<RestoreCount, DeviceError> {
         let mut ignore = |_: String, _: String| {};
-        let existing: HashSet<ContentId> =
-            match self.existing(self.device.read_contacts(false, &mut ignore))? {
-                Ok(contacts) => contacts.iter().map(Contact::content_id).collect(),
-                Err(reason) => return Ok(self.refuse_all::<Contact>(content, "contacts", &reason)),
-            };
+        let phone = match self.existing(self.device.read_phone_contacts(false, &mut ignore))? {
+            Ok(contacts) => contacts,
+            Err(reason) => return Ok(self.refuse_all::<Contact>(content, "contacts", &reason)),
+        };
+        let backup = self.records(content, |c: &mut Contact| c.raw = None)?;
+        let mut known = Known::new(
+            phone.iter().map(|p| (p.contact.content_id(), merge::contact_keys(&p.contact))),
+            backup.iter().map(Contact::content_id),
+        );
         let mut count = RestoreCount::default();
-        let mut done: HashSet<ContentId> = HashSet::new();
-        for contact in read_document::<Contact, _>(BufReader::new(content)) {
-            let contact =
-                contact.map_err(|e| DeviceError::Protocol { device: self.name(), detail: e.to_string() })?;
-            let id = contact.content_id();
-            if existing.contains(&id) || !done.insert(id) {
-                count.already_present += 1;
-                continue;
-            }
-            match self.insert_contact(&contact) {
-                Ok(()) => count.restored += 1,
+        for contact in &backup {
+            let found = known.find(contact.content_id(), &merge::contact_keys(contact), |index| {
+                merge::contact_score(contact, &phone[index].contact)
+            });
+            let written = match found {
+                Found::Present => {
+                    count.already_present += 1;
+                    continue;
+                }
+                Found::Version(index) => {
+                    self.merge_contact(contact, &phone[index]).map(|()| &mut count.merged)
+                }
+                Found::New => self.insert_contact(contact).map(|()| &mut count.restored),
+            };
+            match written {
+                Ok(counter) => *counter += 1,
                 Err(e @ (DeviceError::Disconnected { .. } | DeviceError::Unauthorized { .. })) => {
                     return Err(e);
                 }
@@ -246,6 +257,36 @@ impl<'a> AndroidRestorer<'a> {
         Ok(count)
     }
 
+    /// Every record of a document, read whole: telling what is already on the phone needs all of them first.
+    /// The raw sources are dropped (nothing written to a phone comes from them), which keeps memory small.
+    fn records<T: serde::de::DeserializeOwned>(
+        &self,
+        content: &mut dyn Read,
+        drop_raw: fn(&mut T),
+    ) -> Result<Vec<T>, DeviceError> {
+        read_document::<T, _>(BufReader::new(content))
+            .map(|record| {
+                let mut record = record
+                    .map_err(|e| DeviceError::Protocol { device: self.name(), detail: e.to_string() })?;
+                drop_raw(&mut record);
+                Ok(record)
+            })
+            .collect()
+    }
+
+    /// Adds to the phone's version of a contact what only the backup's version holds; the phone's own
+    /// edits stay.
+    fn merge_contact(&self, backup: &Contact, phone: &PhoneContact) -> Result<(), DeviceError> {
+        let mut missing = backup.missing_from(&phone.contact);
+        if phone.has_photo {
+            missing.photos.clear();
+        }
+        if missing.is_blank() {
+            return Ok(());
+        }
+        self.write_contact_rows(phone.raw_id, &missing)
+    }
+
     fn insert_contact(&self, contact: &Contact) -> Result<(), DeviceError> {
         let marker = format!("lifeboat-{}", crate::vault::Id::random().to_hex());
         self.insert("content://com.android.contacts/raw_contacts", &[bind("sourceid", 's', &marker)])?;
@@ -255,6 +296,11 @@ impl<'a> AndroidRestorer<'a> {
                 device: self.name(),
                 detail: "the new contact cannot be found after inserting it".into(),
             })?;
+        self.write_contact_rows(raw_id, contact)
+    }
+
+    /// Writes the data rows of `contact` (and its first photo) into the raw contact `raw_id`.
+    fn write_contact_rows(&self, raw_id: i64, contact: &Contact) -> Result<(), DeviceError> {
         for (mimetype, values) in records::contact_data_rows(contact) {
             let mut binds =
                 vec![bind("raw_contact_id", 'l', &raw_id.to_string()), bind("mimetype", 's', &mimetype)];
@@ -326,23 +372,32 @@ impl<'a> AndroidRestorer<'a> {
         // Android lets only the default SMS app write messages; the shell may be allowed with an app-op.
         let appop_refusal = self.allow_sms_writes()?;
         let mut ignore = |_: String, _: String| {};
-        let existing: HashSet<ContentId> =
-            match self.existing(self.device.read_messages(None, &mut ignore))? {
-                Ok((messages, _)) => messages.iter().map(Message::content_id).collect(),
-                Err(reason) => return Ok(self.refuse_all::<Message>(content, "messages", &reason)),
-            };
+        let phone = match self.existing(self.device.read_messages(None, &mut ignore))? {
+            Ok((messages, _)) => messages,
+            Err(reason) => return Ok(self.refuse_all::<Message>(content, "messages", &reason)),
+        };
+        let backup = self.records(content, |m: &mut Message| m.raw = None)?;
+        let mut known = Known::new(
+            phone.iter().map(|m| (m.content_id(), vec![m.identity_key()])),
+            backup.iter().map(Message::content_id),
+        );
+        drop(phone);
         let mut count = RestoreCount::default();
-        let mut done: HashSet<ContentId> = HashSet::new();
         // Until one message is seen arriving, an ignored insert means the phone ignores them all.
         let mut verified = false;
-        let mut messages = read_document::<Message, _>(BufReader::new(content));
+        let mut messages = backup.into_iter();
         while let Some(message) = messages.next() {
-            let message =
-                message.map_err(|e| DeviceError::Protocol { device: self.name(), detail: e.to_string() })?;
-            let id = message.content_id();
-            if existing.contains(&id) || !done.insert(id) {
-                count.already_present += 1;
-                continue;
+            match known.find(message.content_id(), &[message.identity_key()], |_| Some(0)) {
+                Found::Present => {
+                    count.already_present += 1;
+                    continue;
+                }
+                // The phone's version stays as it is: a message has no list a backup could add to.
+                Found::Version(_) => {
+                    count.merged += 1;
+                    continue;
+                }
+                Found::New => {}
             }
             let inserted = match message.kind {
                 MessageKind::Sms if verified => self.insert_sms(&message).map(|()| true),
@@ -355,7 +410,7 @@ impl<'a> AndroidRestorer<'a> {
                     count.restored += 1;
                 }
                 Ok(false) if !verified => {
-                    let refused = 1 + messages.filter(Result::is_ok).count() as u64;
+                    let refused = 1 + messages.len() as u64;
                     count.refused += refused;
                     count.notes.push(Self::messages_refused_note(refused, appop_refusal.as_deref()));
                     return Ok(count);
@@ -534,19 +589,28 @@ impl<'a> AndroidRestorer<'a> {
     }
 
     fn restore_calls(&mut self, content: &mut dyn Read) -> Result<RestoreCount, DeviceError> {
-        let existing: HashSet<ContentId> = match self.existing(self.device.read_calls())? {
-            Ok(calls) => calls.iter().map(CallEntry::content_id).collect(),
+        let phone = match self.existing(self.device.read_calls())? {
+            Ok(calls) => calls,
             Err(reason) => return Ok(self.refuse_all::<CallEntry>(content, "calls", &reason)),
         };
+        let backup = self.records(content, |c: &mut CallEntry| c.raw = None)?;
+        let mut known = Known::new(
+            phone.iter().map(|c| (c.content_id(), vec![c.identity_key()])),
+            backup.iter().map(CallEntry::content_id),
+        );
         let mut count = RestoreCount::default();
-        let mut done = HashSet::new();
-        for call in read_document::<CallEntry, _>(BufReader::new(content)) {
-            let call =
-                call.map_err(|e| DeviceError::Protocol { device: self.name(), detail: e.to_string() })?;
-            let id = call.content_id();
-            if existing.contains(&id) || !done.insert(id) {
-                count.already_present += 1;
-                continue;
+        for call in backup {
+            match known.find(call.content_id(), &[call.identity_key()], |_| Some(0)) {
+                Found::Present => {
+                    count.already_present += 1;
+                    continue;
+                }
+                // The phone's version stays as it is: nothing in a call can be added to another.
+                Found::Version(_) => {
+                    count.merged += 1;
+                    continue;
+                }
+                Found::New => {}
             }
             let mut binds = vec![
                 bind("number", 's', &call.number),
