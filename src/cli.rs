@@ -179,7 +179,13 @@ pub enum VaultCommand {
         /// Make the vault in a folder that already holds other files (never over a vault).
         #[arg(long)]
         allow_non_empty: bool,
+        /// Do not make a recovery code (one can be made later with `lifeboat vault recovery-code`).
+        #[arg(long)]
+        no_recovery_code: bool,
     },
+    /// Make a new recovery code, which opens the vault if its password is forgotten; an earlier code stops
+    /// working.
+    RecoveryCode,
 }
 
 /// `lifeboat backup`.
@@ -274,7 +280,7 @@ impl Failure {
 impl From<VaultError> for Failure {
     fn from(error: VaultError) -> Self {
         let code = match error {
-            VaultError::WrongPassword(_) => exit::WRONG_PASSWORD,
+            VaultError::WrongPassword(_) | VaultError::RecoveryCode(_) => exit::WRONG_PASSWORD,
             VaultError::Locked { .. } => exit::LOCKED,
             VaultError::Damaged { .. } | VaultError::Missing { .. } => exit::DAMAGED,
             VaultError::Cancelled => exit::CANCELLED,
@@ -306,7 +312,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     let cancel = Cancel::new();
     let Some(command) = cli.command else { return Err(Failure::usage(t!("gui-no-command"))) };
     match command {
-        Command::Vault(VaultCommand::Init { kdf_memory_mib, kdf_passes, allow_non_empty }) => {
+        Command::Vault(VaultCommand::Init {
+            kdf_memory_mib,
+            kdf_passes,
+            allow_non_empty,
+            no_recovery_code,
+        }) => {
             let path = vault_path(&cli.vault)?;
             // Refused before a password is asked for; `init_with` checks again, after it.
             if Vault::exists(&path) {
@@ -314,8 +325,17 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             let password = password::new("LIFEBOAT_PASSWORD")?;
             let kdf = KdfParams { memory_kib: kdf_memory_mib * 1024, passes: kdf_passes, lanes: 1 };
-            Vault::init_with(&path, &password, kdf, InitOptions { allow_non_empty })?;
+            let mut vault = Vault::init_with(&path, &password, kdf, InitOptions { allow_non_empty })?;
             println!("{}", t!("vault-created", path = path.display().to_string()));
+            if !no_recovery_code {
+                print_recovery_code(&vault.new_recovery_code(kdf)?);
+            }
+            Ok(())
+        }
+        Command::Vault(VaultCommand::RecoveryCode) => {
+            let mut vault = open_vault(&cli.vault)?;
+            print_recovery_code(&vault.new_recovery_code(KdfParams::default())?);
+            println!("{}", t!("recovery-code-replaced"));
             Ok(())
         }
         Command::Backup(args) => {
@@ -383,6 +403,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let new = password::new("LIFEBOAT_NEW_PASSWORD")?;
             vault.change_password(&new, KdfParams::default())?;
             println!("{}", t!("password-changed"));
+            if vault.opened_with_recovery_code() {
+                println!("{}", t!("password-changed-by-recovery-code"));
+            }
             Ok(())
         }
         Command::Unlock => {
@@ -442,6 +465,15 @@ fn open_vault(flag: &Option<PathBuf>) -> Result<Vault, Failure> {
         return Err(VaultError::NotAVault(path).into());
     }
     Ok(Vault::open(&path, &password::current()?)?)
+}
+
+/// Shows a new recovery code once, on stdout, with what it is for.
+fn print_recovery_code(code: &crate::vault::RecoveryCode) {
+    println!("{}", t!("recovery-code-intro"));
+    println!();
+    println!("    {code}");
+    println!();
+    println!("{}", t!("recovery-code-keep"));
 }
 
 fn print_backup_summary(summary: &engine::BackupSummary, as_json: bool) {

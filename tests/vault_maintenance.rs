@@ -70,7 +70,7 @@ fn passwd_changes_the_password_without_touching_the_data() {
     fails(lifeboat(&vault).arg("snapshots"), 3);
     ok(lifeboat(&vault).arg("snapshots").env("LIFEBOAT_PASSWORD", "a new password"));
     assert_eq!(vault_bytes(&vault), packs_before, "no data was re-encrypted");
-    assert_eq!(fs::read_dir(vault.join("keys")).unwrap().count(), 1, "the old key slot is gone");
+    assert_eq!(fs::read_dir(vault.join("keys")).unwrap().count(), 2, "the old password's slot is gone");
 }
 
 #[test]
@@ -211,4 +211,49 @@ fn on_a_full_disk_forget_and_prune_still_free_space() {
     assert!(free("free after:") > 7_000_000, "prune freed the two unused photos: {stdout}");
     assert!(stdout.contains("kept as they are"), "{stdout}");
     assert_eq!(hash_file(&restored.join("DCIM/IMG_3.jpg")), hash_file(&restored.with_extension("expected")));
+}
+
+/// The recovery code printed by `vault init` or `vault recovery-code`.
+fn recovery_code(output: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().map(str::trim).find(|l| l.len() == 44 && l.matches('-').count() == 8);
+    line.unwrap_or_else(|| panic!("no recovery code in {stdout}")).to_owned()
+}
+
+// Issue 10, finding 20: a forgotten password was the end of every backup. A recovery code, printed at `vault
+// init`, opens the vault, sets a new password (the forgotten one stops working) and can be made anew.
+#[test]
+fn a_recovery_code_sets_a_new_password_when_the_old_one_is_forgotten() {
+    let work = tempfile::tempdir().unwrap();
+    let (source, vault) = (work.path().join("source"), work.path().join("vault"));
+    fs::create_dir_all(&source).unwrap();
+    fs::write(source.join("a.txt"), b"a").unwrap();
+    let code = recovery_code(&ok(lifeboat(&vault).args(["vault", "init", "--kdf-memory-mib", "8"])));
+    ok(lifeboat(&vault).args(["backup", "--from"]).arg(&source));
+
+    let typed = code.to_lowercase().replace('-', " ");
+    let output = ok(lifeboat(&vault)
+        .arg("passwd")
+        .env("LIFEBOAT_PASSWORD", &typed)
+        .env("LIFEBOAT_NEW_PASSWORD", "a new password"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("recovery code"));
+    fails(lifeboat(&vault).arg("snapshots"), 3);
+    ok(lifeboat(&vault).arg("snapshots").env("LIFEBOAT_PASSWORD", "a new password"));
+
+    let newer = recovery_code(&ok(lifeboat(&vault)
+        .args(["vault", "recovery-code"])
+        .env("LIFEBOAT_PASSWORD", "a new password")));
+    assert_ne!(newer, code);
+    fails(lifeboat(&vault).arg("snapshots").env("LIFEBOAT_PASSWORD", &code), 3);
+    let target = work.path().join("restored");
+    ok(lifeboat(&vault).args(["restore", "latest", "--to"]).arg(&target).env("LIFEBOAT_PASSWORD", &newer));
+    assert_same_tree(&source, &target);
+
+    let mut typo = newer.clone().into_bytes();
+    typo[0] = if typo[0] == b'A' { b'B' } else { b'A' };
+    let stderr = fails(
+        lifeboat(&vault).arg("snapshots").env("LIFEBOAT_PASSWORD", String::from_utf8(typo).unwrap()),
+        1,
+    );
+    assert!(stderr.contains("typo"), "{stderr}");
 }

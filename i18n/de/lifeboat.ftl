@@ -9,6 +9,10 @@ password-empty = Das Passwort darf nicht leer sein.
 password-no-terminal = Kein Passwort: Setzen Sie LIFEBOAT_PASSWORD oder starten Sie Lifeboat in einem Terminal.
 password-lost-warning = Wichtig: Ihre Sicherungen lassen sich nur mit diesem Passwort öffnen. Geht es verloren, kann niemand (auch Lifeboat nicht) sie wiederherstellen. Bewahren Sie es sicher auf.
 password-changed = Das Passwort des Tresors wurde geändert.
+recovery-code-intro = Dein Wiederherstellungscode öffnet diesen Tresor, falls das Passwort je vergessen wird:
+recovery-code-keep = Drucke ihn aus oder schreib ihn auf und bewahre ihn getrennt von diesem Computer auf. Gib ihn dort ein, wo nach dem Passwort gefragt wird, und lege dann mit `lifeboat passwd` ein neues Passwort fest. Lifeboat zeigt ihn nur dieses eine Mal.
+recovery-code-replaced = Der frühere Wiederherstellungscode öffnet den Tresor nicht mehr.
+password-changed-by-recovery-code = Der Tresor wurde mit seinem Wiederherstellungscode geöffnet: Das vergessene Passwort öffnet ihn nicht mehr, der Wiederherstellungscode weiterhin.
 
 ## Fortschritt
 phase-scanning = Durchsuchen

@@ -9,6 +9,10 @@ password-empty = The password must not be empty.
 password-no-terminal = No password: set LIFEBOAT_PASSWORD or run Lifeboat in a terminal.
 password-lost-warning = Important: your backups can only be opened with this password. If it is lost, nobody (not even Lifeboat) can recover them. Write it down somewhere safe.
 password-changed = The vault password was changed.
+recovery-code-intro = Your recovery code opens this vault if the password is ever forgotten:
+recovery-code-keep = Print it or write it down, and keep it apart from this computer. Type it where the password is asked for, then set a new password with `lifeboat passwd`. Lifeboat shows it only this once.
+recovery-code-replaced = The earlier recovery code no longer opens the vault.
+password-changed-by-recovery-code = The vault was opened with its recovery code: the forgotten password no longer opens it, and the recovery code still does.
 
 ## Progress
 phase-scanning = Scanning

@@ -38,6 +38,9 @@ pub enum VaultError {
     /// No key slot opens with the given password.
     #[error("wrong password for the vault at \"{0}\"")]
     WrongPassword(PathBuf),
+    /// What was typed looks like a recovery code but is not a valid one.
+    #[error("{0}")]
+    RecoveryCode(#[from] super::recovery::BadRecoveryCode),
     /// Another Lifeboat is writing to the vault.
     #[error(
         "the vault is in use by {holder} since {since}; wait for it to finish, or run `lifeboat unlock` if that program is gone"

@@ -25,9 +25,29 @@ impl Default for KdfParams {
     }
 }
 
+/// What opens a key slot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotKind {
+    /// The vault's password.
+    #[default]
+    Password,
+    /// A recovery code (see `recovery.rs`), for when the password is forgotten.
+    Recovery,
+}
+
+impl SlotKind {
+    fn is_password(&self) -> bool {
+        *self == SlotKind::Password
+    }
+}
+
 /// One way into the vault.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KeySlot {
+    /// What opens it; slots older than recovery codes are password slots.
+    #[serde(default, skip_serializing_if = "SlotKind::is_password")]
+    pub kind: SlotKind,
     /// Always "argon2id" for now; other functions can be added as new names.
     pub kdf: String,
     /// Cost parameters.
@@ -48,13 +68,25 @@ pub struct KeySlot {
 pub struct UnusableSlot;
 
 impl KeySlot {
-    /// Makes a slot opening `master` with `password`.
+    /// Makes a password slot opening `master` with `password`.
+    #[cfg(test)]
     pub fn create(password: &str, params: KdfParams, master: &MasterSecret) -> Result<Self, UnusableSlot> {
+        Self::create_kind(SlotKind::Password, password, params, master)
+    }
+
+    /// Makes a slot of `kind` opening `master` with `secret`.
+    pub fn create_kind(
+        kind: SlotKind,
+        password: &str,
+        params: KdfParams,
+        master: &MasterSecret,
+    ) -> Result<Self, UnusableSlot> {
         let salt: [u8; 16] = rand::random();
         let mut kek = derive(password, &salt, params)?;
         let wrapped = wrap_secret(&kek, master);
         kek.zeroize();
         let mut slot = Self {
+            kind,
             kdf: "argon2id".into(),
             params,
             salt: hex::encode(salt),

@@ -17,6 +17,7 @@ mod open;
 mod pack;
 mod prune;
 mod reader;
+mod recovery;
 mod snapshot;
 mod store;
 mod verify;
@@ -35,6 +36,7 @@ pub use lock::{LockInfo, WriteLock, hostname};
 pub use open::InitOptions;
 pub use prune::PruneReport;
 pub use reader::{BlobReader, ContentReader};
+pub use recovery::{BadRecoveryCode, RecoveryCode};
 pub use snapshot::{Node, Skipped, Snapshot, Totals, encode_catalog, now_ns, rfc3339};
 pub use store::{BlobStore, StoreState, Stored, StreamError, adopt_orphan_packs};
 pub use verify::{VerifyOptions, VerifyReport};
@@ -92,6 +94,8 @@ pub struct Vault {
     master: MasterSecret,
     config: Config,
     slot: Id,
+    // What opened it: a vault opened with its recovery code gets a new password without the forgotten one.
+    opened_with: keys::SlotKind,
 }
 
 /// Snapshots that could be read, and those that could not.

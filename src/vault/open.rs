@@ -13,8 +13,9 @@ use unicode_normalization::UnicodeNormalization;
 use super::crypto::{Keys, MasterSecret};
 use super::error::{Result, VaultError};
 use super::id::Id;
-use super::keys::{KdfParams, KeySlot};
+use super::keys::{KdfParams, KeySlot, SlotKind};
 use super::layout::{self, Layout};
+use super::recovery::{BadRecoveryCode, RecoveryCode};
 use super::snapshot::now_ns;
 use super::{CONFIG_AD, ChunkerParams, Config, FORMAT_NAME, FORMAT_VERSION, Marker, Vault, lock};
 
@@ -82,7 +83,7 @@ impl Vault {
         let slot = Self::write_slot(&layout, password, kdf, &master)?;
         // The marker goes last: a crash before it leaves a directory that is not yet a vault, not a broken one.
         write_marker(&layout)?;
-        Ok(Self { layout, keys, master, config, slot })
+        Ok(Self { layout, keys, master, config, slot, opened_with: SlotKind::Password })
     }
 
     pub(super) fn write_slot(
@@ -92,8 +93,18 @@ impl Vault {
         master: &MasterSecret,
     ) -> Result<Id> {
         let password: String = password.nfc().collect();
-        let slot =
-            KeySlot::create(&password, kdf, master).map_err(|_| VaultError::BadKdf(layout.keys_dir()))?;
+        Self::write_slot_kind(layout, SlotKind::Password, &password, kdf, master)
+    }
+
+    fn write_slot_kind(
+        layout: &Layout,
+        kind: SlotKind,
+        secret: &str,
+        kdf: KdfParams,
+        master: &MasterSecret,
+    ) -> Result<Id> {
+        let slot = KeySlot::create_kind(kind, secret, kdf, master)
+            .map_err(|_| VaultError::BadKdf(layout.keys_dir()))?;
         let id = Id::random();
         let text = serde_json::to_vec_pretty(&slot).unwrap_or_default();
         layout.write_atomic(&layout.key_slot(&id), &text)?;
@@ -104,7 +115,7 @@ impl Vault {
     pub fn open(root: &Path, password: &str) -> Result<Self> {
         let layout = Layout::new(root);
         let marker_intact = check_marker(&layout)?;
-        let (slot, master) = Self::unlock(&layout, password)?;
+        let (slot, opened_with, master) = Self::unlock(&layout, password)?;
         let keys = Keys::derive(&master);
         let sealed = match std::fs::read(layout.config()) {
             Ok(sealed) => sealed,
@@ -128,15 +139,17 @@ impl Vault {
                 Err(e) => log::warn!("could not write the vault's marker again: {e}"),
             }
         }
-        Ok(Self { layout, keys, master, config, slot })
+        Ok(Self { layout, keys, master, config, slot, opened_with })
     }
 
-    fn unlock(layout: &Layout, password: &str) -> Result<(Id, MasterSecret)> {
+    fn unlock(layout: &Layout, password: &str) -> Result<(Id, SlotKind, MasterSecret)> {
         let slots = Self::slot_ids(layout)?;
         if slots.is_empty() {
             return Err(VaultError::Missing { what: "every key slot (the folder keys/)".into() });
         }
         let forms = password_forms(password);
+        let code = RecoveryCode::parse(password);
+        let mut has_recovery_slot = false;
         let mut damaged: Vec<PathBuf> = Vec::new();
         for (id, path) in slots {
             let text = match std::fs::read(&path) {
@@ -149,9 +162,16 @@ impl Vault {
                 damaged.push(path);
                 continue;
             };
-            for form in &forms {
+            let tries: Vec<&str> = match slot.kind {
+                SlotKind::Password => forms.iter().map(String::as_str).collect(),
+                SlotKind::Recovery => {
+                    has_recovery_slot = true;
+                    code.as_ref().map(|code| vec![code.as_secret()]).unwrap_or_default()
+                }
+            };
+            for form in tries {
                 match slot.unlock(form) {
-                    Ok(Some(master)) => return Ok((id, master)),
+                    Ok(Some(master)) => return Ok((id, slot.kind, master)),
                     Ok(None) => {}
                     Err(_) => {
                         log::warn!("skipping key slot {} with unusable parameters", path.display());
@@ -169,6 +189,14 @@ impl Vault {
                 format!("the key slot {}", name.display()),
                 "it was changed or cut short on disk, and no other key slot fits this password",
             ));
+        }
+        // Typed like a recovery code (the right length) but not a valid one: say where the typo is, rather than
+        // "wrong password".
+        if has_recovery_slot
+            && let Err(bad @ (BadRecoveryCode::Typo | BadRecoveryCode::Character(_))) = code
+            && password.chars().filter(char::is_ascii_alphanumeric).count() >= 30
+        {
+            return Err(VaultError::RecoveryCode(bad));
         }
         Err(VaultError::WrongPassword(layout.root().to_path_buf()))
     }
@@ -195,16 +223,71 @@ impl Vault {
     }
 
     /// Replaces the password that opened this vault. The new slot is written before the old one is removed,
-    /// so a crash leaves at least one way in.
+    /// so a crash leaves at least one way in. A vault opened with its recovery code keeps the code, and loses
+    /// every password slot: the forgotten password (or one someone else knows) stops working.
     pub fn change_password(&mut self, new_password: &str, kdf: KdfParams) -> Result<()> {
         let _lock = self.lock()?;
         let new_slot = Self::write_slot(&self.layout, new_password, kdf, &self.master)?;
-        let old = Self::slot_ids(&self.layout)?.into_iter().find(|(id, _)| id.0[..4] == self.slot.0[..4]);
-        if let Some((_, path)) = old {
-            layout::remove_if_present(&path)?;
-            layout::sync_parent(&path)?;
+        let opened = self.slot;
+        let retired = match self.opened_with {
+            SlotKind::Password => self.slots_where(|id, _| id.0[..4] == opened.0[..4])?,
+            SlotKind::Recovery => {
+                self.slots_where(|id, kind| kind == SlotKind::Password && id.0[..4] != new_slot.0[..4])?
+            }
+        };
+        self.remove_slots(&retired)?;
+        if self.opened_with == SlotKind::Password {
+            self.slot = new_slot;
         }
-        self.slot = new_slot;
+        Ok(())
+    }
+
+    /// Makes a new recovery code and removes any earlier one, which stops working. Show the code to the person
+    /// once: it is stored only as a key slot.
+    pub fn new_recovery_code(&mut self, kdf: KdfParams) -> Result<RecoveryCode> {
+        let _lock = self.lock()?;
+        let code = RecoveryCode::generate();
+        let new_slot =
+            Self::write_slot_kind(&self.layout, SlotKind::Recovery, code.as_secret(), kdf, &self.master)?;
+        let retired =
+            self.slots_where(|id, kind| kind == SlotKind::Recovery && id.0[..4] != new_slot.0[..4])?;
+        self.remove_slots(&retired)?;
+        if self.opened_with == SlotKind::Recovery {
+            self.slot = new_slot;
+        }
+        Ok(code)
+    }
+
+    /// Whether the vault has a recovery code.
+    pub fn has_recovery_code(&self) -> Result<bool> {
+        Ok(!self.slots_where(|_, kind| kind == SlotKind::Recovery)?.is_empty())
+    }
+
+    /// Whether this vault was opened with its recovery code rather than its password.
+    pub fn opened_with_recovery_code(&self) -> bool {
+        self.opened_with == SlotKind::Recovery
+    }
+
+    /// Key slot files for which `wanted(id, kind)` holds; unreadable slots are never chosen.
+    fn slots_where(&self, wanted: impl Fn(&Id, SlotKind) -> bool) -> Result<Vec<PathBuf>> {
+        let mut chosen = Vec::new();
+        for (id, path) in Self::slot_ids(&self.layout)? {
+            let Ok(text) = std::fs::read(&path) else { continue };
+            let Ok(slot) = serde_json::from_slice::<KeySlot>(&text) else { continue };
+            if wanted(&id, slot.kind) {
+                chosen.push(path);
+            }
+        }
+        Ok(chosen)
+    }
+
+    fn remove_slots(&self, paths: &[PathBuf]) -> Result<()> {
+        for path in paths {
+            layout::remove_if_present(path)?;
+        }
+        if let Some(path) = paths.first() {
+            layout::sync_parent(path)?;
+        }
         Ok(())
     }
 }
@@ -338,6 +421,40 @@ mod tests {
         std::fs::rename(root.join("config.away"), root.join("config")).unwrap();
         std::fs::rename(root.join("keys"), root.join("keys.away")).unwrap();
         assert!(matches!(Vault::open(&root, "pw"), Err(VaultError::Missing { .. })));
+    }
+
+    // Issue 10, finding 20: a recovery code opens the vault when the password is forgotten, sets a new password
+    // (which retires the forgotten one) and can be replaced by a new code (which retires the old code).
+    #[test]
+    fn a_recovery_code_opens_the_vault_and_sets_a_new_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("vault");
+        let mut vault = Vault::init(&root, "forgotten", CHEAP).unwrap();
+        assert!(!vault.has_recovery_code().unwrap());
+        let code = vault.new_recovery_code(CHEAP).unwrap();
+        assert!(vault.has_recovery_code().unwrap());
+        drop(vault);
+
+        let typed = code.to_string().to_lowercase().replace('-', " ");
+        let mut vault = Vault::open(&root, &typed).unwrap();
+        assert!(vault.opened_with_recovery_code());
+        vault.change_password("remembered", CHEAP).unwrap();
+        drop(vault);
+        assert!(matches!(Vault::open(&root, "forgotten"), Err(VaultError::WrongPassword(_))));
+        let mut vault = Vault::open(&root, "remembered").unwrap();
+        assert!(!vault.opened_with_recovery_code());
+        assert!(Vault::open(&root, &code.to_string()).is_ok(), "the code still works after its use");
+
+        let mut chars: Vec<char> = code.to_string().chars().collect();
+        chars[0] = if chars[0] == 'A' { 'B' } else { 'A' };
+        let typo: String = chars.into_iter().collect();
+        assert!(matches!(Vault::open(&root, &typo), Err(VaultError::RecoveryCode(BadRecoveryCode::Typo))));
+
+        let newer = vault.new_recovery_code(CHEAP).unwrap();
+        assert!(matches!(Vault::open(&root, &code.to_string()), Err(VaultError::WrongPassword(_))));
+        assert!(Vault::open(&root, &newer.to_string()).is_ok());
+        assert!(Vault::open(&root, "remembered").is_ok());
+        assert_eq!(std::fs::read_dir(root.join("keys")).unwrap().count(), 2);
     }
 
     // Issue 10, finding 15: the same password typed in NFC on one computer and NFD on another opens the vault.
