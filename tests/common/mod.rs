@@ -108,7 +108,7 @@ pub fn write_noise_file(path: &Path, len: u64, seed: u64) {
 }
 
 /// What a tree holds, for comparison: per relative path, the kind, the content hash and the mtime.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     File { hash: String, mtime: i64, mtime_nanos: u32 },
     Dir,
