@@ -7,6 +7,7 @@
 
 pub mod android_backup;
 pub(crate) mod cbc;
+pub(crate) mod confined;
 pub mod documents;
 
 use std::fs::File;
