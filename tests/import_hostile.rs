@@ -189,3 +189,200 @@ fn a_folder_read_never_follows_a_link_out_of_the_folder() {
         assert!(error.contains("symbolic link") || error.contains("outside"), "{path}: {error}");
     }
 }
+
+// Issue 10, finding 14: one Manifest.db row whose NSKeyedArchiver metadata is damaged failed the whole iPhone
+// import with the plist crate's debug text; it is left out with a sentence and the rest is read.
+#[test]
+fn one_damaged_iphone_metadata_blob_leaves_out_that_file_only() {
+    let work = tempfile::tempdir().unwrap();
+    let (root, _) = small_backup(work.path());
+    let conn = Connection::open(root.join("Manifest.db")).unwrap();
+    conn.execute(
+        "UPDATE Files SET file = X'62706c6973743030d4' WHERE relativePath = 'Library/Preferences/b.plist'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let device = open_device(&root);
+    let walk = Collect::walk(&device, &CategorySet::all());
+    let (bytes, _) = read_everything(&device, &walk);
+    assert!(contains(&bytes, b"first file"), "the other files are read");
+    let (_, reason) = walk
+        .skipped
+        .iter()
+        .find(|(what, _)| what == "HomeDomain/Library/Preferences/b.plist")
+        .unwrap_or_else(|| panic!("the file is named as left out: {:?}", walk.skipped));
+    assert!(reason.contains("metadata") && reason.contains("not read"), "{reason}");
+    assert!(!reason.contains("Eof") && !reason.contains("Invalid") && !reason.contains('{'), "{reason}");
+}
+
+// ---- adb backup files ----
+
+/// A plain, uncompressed version-5 `.ab` holding `files` as a tar stream.
+fn ab_file(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, content) in files {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(content.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(1_700_000_000);
+        header.set_entry_type(tar::EntryType::Regular);
+        builder.append_data(&mut header, path, &content[..]).unwrap();
+    }
+    let tar = builder.into_inner().unwrap();
+    let mut ab = b"ANDROID BACKUP\n5\n0\nnone\n".to_vec();
+    ab.extend_from_slice(&tar);
+    ab
+}
+
+// Issue 10, finding 9: an `.ab` whose last tar entry is cut short stored the fragment as a complete file, and
+// the warning did not name it.
+#[test]
+fn an_adb_backup_cut_inside_its_last_entry_keeps_only_complete_entries() {
+    use lifeboat::device::import::android_backup::AndroidBackupDevice;
+    let work = tempfile::tempdir().unwrap();
+    let first = vec![b'a'; 1000];
+    let second = vec![b'b'; 5000];
+    let whole = ab_file(&[("shared/0/first.txt", first.clone()), ("shared/0/second.txt", second)]);
+    // Cut 2,000 bytes into the second file's data: its header says 5,000.
+    let header_len = b"ANDROID BACKUP\n5\n0\nnone\n".len();
+    let second_data = header_len + 512 + 1024 + 512;
+    let cut = work.path().join("cut.ab");
+    fs::write(&cut, &whole[..second_data + 2000]).unwrap();
+
+    let device = AndroidBackupDevice::open(&cut, None).unwrap();
+    let walk = Collect::walk(&device, &CategorySet::all());
+    assert_eq!(walk.read(&device, "Raw/android-backup/shared/0/first.txt"), first);
+    assert!(
+        !walk.entries.iter().any(|e| e.path.as_str().ends_with("second.txt")),
+        "the fragment is not kept as a file: {:?}",
+        walk.entries
+    );
+    let (_, reason) = walk
+        .skipped
+        .iter()
+        .find(|(what, _)| what.contains("shared/0/second.txt"))
+        .unwrap_or_else(|| panic!("the cut entry is named: {:?}", walk.skipped));
+    assert!(reason.contains("2000") && reason.contains("5000"), "{reason}");
+}
+
+// ---- through the command line ----
+
+fn import(vault: &Path, file: &Path) -> std::process::Command {
+    let mut command = common::lifeboat(vault);
+    command.arg("import").arg(file).env_remove("LIFEBOAT_BACKUP_PASSWORD");
+    command
+}
+
+fn snapshot_count(vault: &Path) -> usize {
+    let listed = common::json(&common::ok(common::lifeboat(vault).args(["snapshots", "--json"])));
+    listed.as_array().map_or(0, Vec::len)
+}
+
+// Issue 10, finding 10: an import where no record could be read finished as a complete snapshot of nothing,
+// with exit 0 and without the original file.
+#[test]
+fn an_import_where_no_record_can_be_read_fails_and_stores_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let vault = work.path().join("vault");
+    common::init_vault(&vault);
+    let cases: [(&str, &[u8]); 4] = [
+        ("cards.vcf", b"BEGIN:VCARD\nnot a property\nEND:VCARD\nBEGIN:VCARD\nnor this\nEND:VCARD\n"),
+        (
+            "invalid.xml",
+            b"<?xml version=\"1.0\"?>\n<smses count=\"2\">\n<sms address=\"1\" body=\"x\" />\n<sms date=\"today\" type=\"1\" />\n</smses>\n",
+        ),
+        ("truncated.xml", b"<?xml version=\"1.0\"?>\n<smses count=\"2\">\n<sms address=\"1\" date=\"1\" type=\"1\" bo"),
+        ("header-only.ab", b"ANDROID BACKUP\n5\n0\nnone\n"),
+    ];
+    for (name, content) in cases {
+        let file = work.path().join(name);
+        fs::write(&file, content).unwrap();
+        let stderr = common::fails(&mut import(&vault, &file), 1);
+        assert!(stderr.contains(name) && stderr.contains("nothing was stored"), "{name}: {stderr}");
+    }
+    assert_eq!(snapshot_count(&vault), 0, "no empty snapshot was written");
+}
+
+// Issue 10, finding 10: an import that loses some records says how many and why, and keeps the original.
+#[test]
+fn a_partly_readable_import_counts_what_was_lost_and_keeps_the_original() {
+    let work = tempfile::tempdir().unwrap();
+    let vault = work.path().join("vault");
+    common::init_vault(&vault);
+    let cases: [(&str, &[u8], &str, &str); 2] = [
+        (
+            "some.xml",
+            b"<smses count=\"3\">\n<sms address=\"1\" date=\"1\" type=\"1\" body=\"a\" />\n<sms address=\"2\" date=\"2\" type=\"1\" body=\"b\" />\n<sms address=\"3\" type=\"1\" body=\"c\" />\n</smses>\n",
+            "1 of 3 records",
+            "Raw/sms-backup-restore/some.xml",
+        ),
+        (
+            "some.vcf",
+            b"BEGIN:VCARD\nVERSION:3.0\nFN:Anna\nEND:VCARD\nBEGIN:VCARD\nnot a property\nEND:VCARD\n",
+            "1 of 2 records",
+            "Raw/vcard/some.vcf",
+        ),
+    ];
+    for (name, content, count, raw) in cases {
+        let file = work.path().join(name);
+        fs::write(&file, content).unwrap();
+        let summary = common::json(&common::ok(import(&vault, &file).arg("--json")));
+        let skipped = summary["snapshot"]["skipped"].to_string();
+        assert!(skipped.contains(count), "{name}: {skipped}");
+        let listing = common::ok(common::lifeboat(&vault).args(["ls", "latest"]));
+        assert!(String::from_utf8_lossy(&listing.stdout).contains(raw), "{name}: the original is kept");
+    }
+}
+
+// Issue 10, finding 14: without a terminal, the missing password of an encrypted `.ab` named LIFEBOAT_PASSWORD
+// (the vault's variable) instead of LIFEBOAT_BACKUP_PASSWORD, which the import reads.
+#[test]
+fn a_missing_backup_password_names_the_variable_the_import_reads() {
+    let work = tempfile::tempdir().unwrap();
+    let vault = work.path().join("vault");
+    common::init_vault(&vault);
+    let ab = common::peer_file("android/adb-backup/mvt_backup2_encrypted_pw123456.ab");
+    let stderr = common::fails(&mut import(&vault, &ab), 2);
+    assert!(stderr.contains("LIFEBOAT_BACKUP_PASSWORD"), "{stderr}");
+    assert!(!stderr.contains("set LIFEBOAT_PASSWORD"), "{stderr}");
+    // And the variable it names works.
+    common::ok(import(&vault, &ab).env("LIFEBOAT_BACKUP_PASSWORD", "123456"));
+}
+
+// Issue 10, finding 14: importing a FIFO named `.vcf` waited forever for a writer.
+#[cfg(unix)]
+#[test]
+fn importing_a_fifo_is_refused_at_once() {
+    use std::time::{Duration, Instant};
+    let work = tempfile::tempdir().unwrap();
+    let vault = work.path().join("vault");
+    common::init_vault(&vault);
+    for name in ["contacts.vcf", "messages.xml", "backup.ab"] {
+        let fifo = work.path().join(name);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let mut child = import(&vault, &fifo)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let status = status.unwrap_or_else(|| panic!("{name}: the import hangs on a FIFO"));
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        assert!(!status.success(), "{name}");
+        assert!(stderr.contains("FIFO"), "{name}: {stderr}");
+    }
+}

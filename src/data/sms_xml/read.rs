@@ -34,10 +34,21 @@ pub struct SmsXmlReader<R: BufRead> {
 /// Attributes of one element, decoded, in order.
 type Attributes = Vec<(String, String)>;
 
+/// Attributes whose value was converted with a loss (bytes that are not UTF-8, an unknown entity kept as
+/// written): the attribute's name and what happened.
+type Notes = Vec<(String, String)>;
+
 impl SmsXmlReader<BufReader<File>> {
     /// Opens a backup file and reads its header.
     pub fn open(path: &Path) -> Result<Self, SmsXmlError> {
-        let file = File::open(path).map_err(|source| SmsXmlError::Io { path: path.to_path_buf(), source })?;
+        let io_error = |source| SmsXmlError::Io { path: path.to_path_buf(), source };
+        // A FIFO named `.xml` would block the read forever.
+        if !std::fs::metadata(path).map_err(io_error)?.is_file() {
+            let reason =
+                "it is not a regular file (a FIFO, socket or device), and only regular files are read";
+            return Err(io_error(std::io::Error::new(std::io::ErrorKind::InvalidInput, reason)));
+        }
+        let file = File::open(path).map_err(io_error)?;
         Self::new(BufReader::new(file))
     }
 }
@@ -49,12 +60,12 @@ impl<R: BufRead> SmsXmlReader<R> {
         let mut xml = Reader::from_reader(LineCounter::new(input));
         xml.config_mut().trim_text(false);
         let mut buf = Vec::new();
-        let (kind, attributes, closed) = loop {
+        let (kind, (attributes, notes), closed, line) = loop {
             let line = xml.get_ref().line();
             buf.clear();
             match xml.read_event_into(&mut buf) {
-                Ok(Event::Start(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, false),
-                Ok(Event::Empty(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, true),
+                Ok(Event::Start(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, false, line),
+                Ok(Event::Empty(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, true, line),
                 Ok(Event::Eof) => return Err(SmsXmlError::Empty),
                 Ok(Event::Text(t)) if !t.iter().all(u8::is_ascii_whitespace) => {
                     return Err(SmsXmlError::NotABackup { found: "text before any element".into() });
@@ -64,7 +75,11 @@ impl<R: BufRead> SmsXmlReader<R> {
             }
         };
         let header = BackupHeader::from_attributes(kind, attributes);
-        Ok(Self { xml, buf, header, keep_raw: true, records: 0, warnings: Vec::new(), done: closed })
+        let warnings = notes
+            .into_iter()
+            .map(|(key, note)| SmsXmlWarning { line, reason: format!("attribute {key}: {note}") })
+            .collect();
+        Ok(Self { xml, buf, header, keep_raw: true, records: 0, warnings, done: closed })
     }
 
     /// Whether to keep each record's XML next to it (on by default).
@@ -132,14 +147,20 @@ impl<R: BufRead> SmsXmlReader<R> {
             let raw = raw.map(|w| RawSource::from_bytes(RawFormat::SmsBackupRestoreXml, w.into_inner()));
             let record_error =
                 |reason: String| SmsXmlError::Record { index, line, element: name.clone(), reason };
-            let attributes = match decode_attributes(&start, line) {
-                Ok(attributes) => attributes,
+            let (attributes, notes) = match decode_attributes(&start, line) {
+                Ok(decoded) => decoded,
                 Err(SmsXmlError::Syntax { message, .. }) => return Some(Err(record_error(message))),
                 Err(other) => return Some(Err(other)),
             };
+            let known = matches!(name.as_str(), "sms" | "mms" | "call");
+            if known {
+                self.note_losses(&notes, line, &format!("record {index} (<{name}>)"));
+            }
             let result = match name.as_str() {
-                "sms" => sms(attributes, raw).map(BackupRecord::Message),
-                "mms" => self.mms(attributes, children, raw, index, line).map(BackupRecord::Message),
+                "sms" => sms(attributes, raw).map(|m| BackupRecord::Message(with_losses(m, &notes))),
+                "mms" => self
+                    .mms(attributes, children, raw, index, line)
+                    .map(|m| BackupRecord::Message(with_losses(m, &notes))),
                 "call" => call(attributes, raw).map(BackupRecord::Call),
                 other => {
                     self.records -= 1;
@@ -232,7 +253,10 @@ impl<R: BufRead> SmsXmlReader<R> {
         fields.take("readable_date");
         message.extra = fields.0;
         for (element, child_line) in children {
-            let attributes = decode_attributes(&element, child_line).map_err(|e| e.to_string())?;
+            let (attributes, notes) = decode_attributes(&element, child_line).map_err(|e| e.to_string())?;
+            let child = String::from_utf8_lossy(element.name().as_ref()).into_owned();
+            self.note_losses(&notes, child_line, &format!("message {index} (line {line}), <{child}>"));
+            message.lost.extend(notes.iter().map(|(key, note)| format!("<{child}> {key}: {note}")));
             match element.name().as_ref() {
                 b"part" => {
                     let (part, problem) = part(attributes);
@@ -259,6 +283,13 @@ impl<R: BufRead> SmsXmlReader<R> {
             .collect();
         message.body = (!texts.is_empty()).then(|| texts.join("\n"));
         Ok(message)
+    }
+
+    /// Warns about each attribute of a kept record that was converted with a loss.
+    fn note_losses(&mut self, notes: &Notes, line: usize, record: &str) {
+        for (key, note) in notes {
+            self.warnings.push(SmsXmlWarning { line, reason: format!("{record}, attribute {key}: {note}") });
+        }
     }
 
     fn fail(&mut self, error: SmsXmlError) -> SmsXmlError {
@@ -302,16 +333,26 @@ fn root_kind(element: &BytesStart<'_>) -> Result<BackupKind, SmsXmlError> {
     }
 }
 
-fn decode_attributes(element: &BytesStart<'_>, line: usize) -> Result<Attributes, SmsXmlError> {
+fn decode_attributes(element: &BytesStart<'_>, line: usize) -> Result<(Attributes, Notes), SmsXmlError> {
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     for attribute in element.attributes() {
         let attribute = attribute.map_err(|e| SmsXmlError::Syntax { line, message: e.to_string() })?;
         let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
-        let value = unescape_attribute(&attribute.value)
-            .map_err(|reason| SmsXmlError::Syntax { line, message: format!("attribute {key}: {reason}") })?;
+        let (value, note) = unescape_attribute(&attribute.value);
+        if let Some(note) = note {
+            notes.push((key.clone(), note));
+        }
         out.push((key, value));
     }
-    Ok(out)
+    Ok((out, notes))
+}
+
+/// Marks in `lost` each field of a message whose value was converted with a loss; the record's raw XML keeps
+/// the bytes as they were.
+fn with_losses(mut message: Message, notes: &Notes) -> Message {
+    message.lost.extend(notes.iter().map(|(key, note)| format!("{key}: {note}")));
+    message
 }
 
 /// An element's attributes, taken one by one into fields; what is left is kept verbatim.

@@ -64,6 +64,9 @@ impl fmt::Display for VcardWarning {
 pub struct VcardImport {
     /// Every card that could be read, in file order.
     pub contacts: Vec<Contact>,
+    /// How many cards the file holds, read or not: `cards - contacts.len()` were left out (each with a
+    /// warning).
+    pub cards: usize,
     /// Problems, in file order.
     pub warnings: Vec<VcardWarning>,
 }
@@ -90,6 +93,10 @@ pub enum VcardError {
     },
 }
 
+/// Why a path that is not a regular file is refused.
+const NOT_REGULAR: &str =
+    "it is not a regular file (a FIFO, socket or device), and only regular files are read";
+
 /// Reads every card in `input` (any version, any mix; UTF-8, UTF-16 with a byte-order mark, or legacy charsets
 /// named by `CHARSET`).
 pub fn parse_vcards(input: &[u8]) -> Result<VcardImport, VcardError> {
@@ -98,7 +105,12 @@ pub fn parse_vcards(input: &[u8]) -> Result<VcardImport, VcardError> {
 
 /// Reads a `.vcf` file.
 pub fn read_vcard_file(path: &Path) -> Result<VcardImport, VcardError> {
-    let bytes = std::fs::read(path).map_err(|source| VcardError::Io { path: path.to_path_buf(), source })?;
+    let io_error = |source| VcardError::Io { path: path.to_path_buf(), source };
+    // A FIFO named `.vcf` would block the read forever.
+    if !std::fs::metadata(path).map_err(io_error)?.is_file() {
+        return Err(io_error(std::io::Error::new(std::io::ErrorKind::InvalidInput, NOT_REGULAR)));
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
     parse_named(&bytes, &format!("\"{}\"", path.display()))
 }
 
@@ -117,7 +129,7 @@ fn parse_named(input: &[u8], source_name: &str) -> Result<VcardImport, VcardErro
     if cards.is_empty() {
         return Err(VcardError::NoCards { source_name: source_name.to_string() });
     }
-    let mut import = VcardImport::default();
+    let mut import = VcardImport { cards: cards.len(), ..VcardImport::default() };
     for card in &cards {
         if let Some(contact) = read::read_card(card, &mut import.warnings) {
             import.contacts.push(contact);

@@ -193,9 +193,6 @@ pub(crate) fn decode_mbfile(blob: &[u8]) -> Result<MbFile, String> {
 
 /// What is wrong with a property list, in a sentence (the plist crate's own text is a debug dump).
 pub(crate) fn plist_problem(error: &plist::Error) -> String {
-    if let Some(io) = error.as_io() {
-        return io.to_string();
-    }
     if error.is_eof() { "it ends early".into() } else { "its contents are damaged".into() }
 }
 
