@@ -11,7 +11,8 @@ use quick_xml::Reader;
 use quick_xml::Writer;
 use quick_xml::events::{BytesStart, Event};
 
-use super::text::{LineCounter, unescape_attribute};
+use super::guard::{GuardedInput, MAX_ELEMENT_BYTES, Oversize};
+use super::text::unescape_attribute;
 use super::{BackupHeader, BackupKind, BackupRecord, SmsXmlError, SmsXmlWarning};
 use crate::data::{
     AddressRole, CallDirection, CallEntry, Message, MessageAddress, MessageFolder, MessageKind, MessagePart,
@@ -22,7 +23,7 @@ use crate::data::{
 /// a record that cannot be read yields an error naming it and the reader goes on with the next one, while a
 /// broken file (malformed XML, cut off in the middle) ends the iteration with that error.
 pub struct SmsXmlReader<R: BufRead> {
-    xml: Reader<LineCounter<R>>,
+    xml: Reader<GuardedInput<R>>,
     buf: Vec<u8>,
     header: BackupHeader,
     keep_raw: bool,
@@ -33,6 +34,9 @@ pub struct SmsXmlReader<R: BufRead> {
 
 /// Attributes of one element, decoded, in order.
 type Attributes = Vec<(String, String)>;
+
+/// The children of a record, with their lines, and the children left out for their size.
+type ChildElements = (Vec<(BytesStart<'static>, usize)>, Vec<(String, Oversize)>);
 
 /// Attributes whose value was converted with a loss (bytes that are not UTF-8, an unknown entity kept as
 /// written): the attribute's name and what happened.
@@ -57,7 +61,7 @@ impl<R: BufRead> SmsXmlReader<R> {
     /// Starts reading: everything up to the root element (`<smses>` or `<calls>`) is read now, so a file that is
     /// empty or not a backup at all is refused here.
     pub fn new(input: R) -> Result<Self, SmsXmlError> {
-        let mut xml = Reader::from_reader(LineCounter::new(input));
+        let mut xml = Reader::from_reader(GuardedInput::new(input));
         xml.config_mut().trim_text(false);
         let mut buf = Vec::new();
         let (kind, (attributes, notes), closed, line) = loop {
@@ -130,20 +134,32 @@ impl<R: BufRead> SmsXmlReader<R> {
             self.records += 1;
             let index = self.records;
             let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+            if let Some(oversize) = self.xml.get_mut().take_oversize() {
+                // Its children (if any) are read and dropped, so the next record starts in the right place.
+                if has_children && let Err(error) = self.read_children(&name, None) {
+                    return Some(Err(self.fail(error)));
+                }
+                let reason = too_large(&oversize);
+                return Some(Err(SmsXmlError::Record { index, line: oversize.line, element: name, reason }));
+            }
             let mut raw = self.keep_raw.then(|| Writer::new(Vec::new()));
             let record_event =
                 if has_children { Event::Start(start.clone()) } else { Event::Empty(start.clone()) };
             if let Some(writer) = raw.as_mut() {
                 let _ = writer.write_event(record_event);
             }
-            let children = if has_children {
+            let (children, cut) = if has_children {
                 match self.read_children(&name, raw.as_mut()) {
-                    Ok(children) => children,
+                    Ok(read) => read,
                     Err(error) => return Some(Err(self.fail(error))),
                 }
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
+            for (child, oversize) in &cut {
+                let reason = format!("message {index} (line {line}): its <{child}> {}", too_large(oversize));
+                self.warnings.push(SmsXmlWarning { line: oversize.line, reason });
+            }
             let raw = raw.map(|w| RawSource::from_bytes(RawFormat::SmsBackupRestoreXml, w.into_inner()));
             let record_error =
                 |reason: String| SmsXmlError::Record { index, line, element: name.clone(), reason };
@@ -158,9 +174,12 @@ impl<R: BufRead> SmsXmlReader<R> {
             }
             let result = match name.as_str() {
                 "sms" => sms(attributes, raw).map(|m| BackupRecord::Message(with_losses(m, &notes))),
-                "mms" => self
-                    .mms(attributes, children, raw, index, line)
-                    .map(|m| BackupRecord::Message(with_losses(m, &notes))),
+                "mms" => self.mms(attributes, children, raw, index, line).map(|mut m| {
+                    m.lost.extend(cut.iter().map(|(child, oversize)| {
+                        format!("<{child}> at line {}: {}", oversize.line, too_large(oversize))
+                    }));
+                    BackupRecord::Message(with_losses(m, &notes))
+                }),
                 "call" => call(attributes, raw).map(BackupRecord::Call),
                 other => {
                     self.records -= 1;
@@ -176,13 +195,14 @@ impl<R: BufRead> SmsXmlReader<R> {
     }
 
     /// Reads the children of an `<mms>` (its `<parts>` and `<addrs>`), returning the `<part>` and `<addr>`
-    /// elements with their line numbers.
+    /// elements with their line numbers, and the children left out for their size.
     fn read_children(
         &mut self,
         name: &str,
         mut raw: Option<&mut Writer<Vec<u8>>>,
-    ) -> Result<Vec<(BytesStart<'static>, usize)>, SmsXmlError> {
+    ) -> Result<ChildElements, SmsXmlError> {
         let mut children = Vec::new();
+        let mut cut = Vec::new();
         let mut depth = 1usize;
         loop {
             let line = self.xml.get_ref().line();
@@ -192,10 +212,21 @@ impl<R: BufRead> SmsXmlReader<R> {
                 .read_event_into(&mut self.buf)
                 .map_err(|error| SmsXmlError::Syntax { line, message: error.to_string() })?
                 .into_owned();
-            if let Some(writer) = raw.as_deref_mut() {
+            let oversize = self.xml.get_mut().take_oversize();
+            let is_start = matches!(event, Event::Start(_));
+            if let Some(writer) = raw.as_deref_mut()
+                && oversize.is_none()
+            {
                 let _ = writer.write_event(event.borrow());
             }
             match event {
+                // Cut for its size: left out (also of the raw XML, which would otherwise keep 64 MiB of it).
+                Event::Start(e) | Event::Empty(e) if let Some(oversize) = oversize => {
+                    if is_start {
+                        depth += 1;
+                    }
+                    cut.push((String::from_utf8_lossy(e.name().as_ref()).into_owned(), oversize));
+                }
                 Event::Start(e) => {
                     depth += 1;
                     children.push((e, line));
@@ -204,7 +235,7 @@ impl<R: BufRead> SmsXmlReader<R> {
                 Event::End(_) => {
                     depth -= 1;
                     if depth == 0 {
-                        return Ok(children);
+                        return Ok((children, cut));
                     }
                 }
                 Event::Eof => {
@@ -346,6 +377,15 @@ fn decode_attributes(element: &BytesStart<'_>, line: usize) -> Result<(Attribute
         out.push((key, value));
     }
     Ok((out, notes))
+}
+
+/// Why an element over [`MAX_ELEMENT_BYTES`] was not read.
+fn too_large(oversize: &Oversize) -> String {
+    format!(
+        "is {} bytes long, over the limit of {} MiB for one element; it was left out",
+        oversize.bytes,
+        MAX_ELEMENT_BYTES / (1024 * 1024)
+    )
 }
 
 /// Marks in `lost` each field of a message whose value was converted with a loss; the record's raw XML keeps

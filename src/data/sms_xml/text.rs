@@ -6,7 +6,6 @@
 //! app keeps them from the SMS) are accepted for the same reason.
 
 use std::borrow::Cow;
-use std::io::{self, BufRead, Read};
 
 /// Decodes an attribute's raw bytes: UTF-8, then `&lt; &gt; &amp; &quot; &apos; &#N; &#xH;` with surrogate pairs
 /// joined. Lone surrogates become U+FFFD. Nothing makes the value unreadable: bytes that are not UTF-8 become
@@ -159,46 +158,6 @@ pub(super) fn readable_date(millis: i64) -> String {
     }
 }
 
-/// A [`BufRead`] that counts the line breaks it has handed out, so that errors can name a line.
-pub(super) struct LineCounter<R> {
-    inner: R,
-    newlines: usize,
-}
-
-impl<R> LineCounter<R> {
-    pub(super) fn new(inner: R) -> Self {
-        Self { inner, newlines: 0 }
-    }
-
-    /// The 1-based line the next unread byte is on.
-    pub(super) fn line(&self) -> usize {
-        self.newlines + 1
-    }
-}
-
-impl<R: BufRead> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.newlines += buf[..n].iter().filter(|&&b| b == b'\n').count();
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineCounter<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        // The bytes being consumed are still in the inner buffer; fill_buf returns them without reading.
-        if let Ok(buffer) = self.inner.fill_buf() {
-            let end = amount.min(buffer.len());
-            self.newlines += buffer[..end].iter().filter(|&&b| b == b'\n').count();
-        }
-        self.inner.consume(amount);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,13 +189,5 @@ mod tests {
     #[test]
     fn readable_dates_look_like_the_apps() {
         assert_eq!(readable_date(1_512_226_167_463), "Dec 2, 2017 14:49:27");
-    }
-
-    #[test]
-    fn counts_lines_as_bytes_are_consumed() {
-        let mut counter = LineCounter::new(&b"a\nb\nc"[..]);
-        let n = counter.fill_buf().unwrap().len();
-        counter.consume(n.min(3));
-        assert_eq!(counter.line(), 2);
     }
 }
