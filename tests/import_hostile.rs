@@ -435,3 +435,42 @@ fn an_sms_xml_element_over_the_size_limit_is_refused_and_the_rest_kept() {
         .unwrap_or_else(|| panic!("the oversized record is named: {:?}", walk.skipped));
     assert!(refused.1.contains("64 MiB") && refused.1.contains("<sms>"), "{refused:?}");
 }
+
+// Issue 10, finding 16: a 50 MB vCard line took 310 MB, because the whole file was read and copied at once.
+// The file is read a card at a time; a card over the documented limit (16 MiB) is left out by name and the
+// other cards are kept.
+#[test]
+fn a_vcard_over_the_size_limit_is_left_out_and_the_rest_kept() {
+    use lifeboat::data::Contact;
+    use lifeboat::data::documents::read_document;
+    use lifeboat::device::import::documents::DocumentFileDevice;
+    use std::io::Write;
+    // The limit docs/imports.md documents (`vcard::MAX_CARD_BYTES`).
+    const LIMIT: usize = 16 * 1024 * 1024;
+    let work = tempfile::tempdir().unwrap();
+    let path = work.path().join("big.vcf");
+    let mut out = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+    out.write_all(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Anna\r\nEND:VCARD\r\n").unwrap();
+    out.write_all(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Huge\r\nPHOTO;ENCODING=b;TYPE=JPEG:").unwrap();
+    out.write_all(&vec![b'A'; LIMIT + 1000]).unwrap();
+    out.write_all(b"\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carl\r\nEND:VCARD\r\n").unwrap();
+    out.into_inner().unwrap().sync_all().unwrap();
+
+    let device = DocumentFileDevice::open(&path).unwrap();
+    let walk = Collect::walk(&device, &CategorySet::all());
+    let bytes = walk.read(&device, "Contacts/contacts.jsonl");
+    let contacts: Vec<Contact> = read_document(&bytes[..]).collect::<Result<_, _>>().unwrap();
+    let mut names: Vec<String> = contacts
+        .iter()
+        .filter_map(|c| c.formatted_name.as_ref().map(|n| n.chars().take(20).collect()))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Anna", "Carl"], "the other cards are kept");
+    let (what, reason) = walk
+        .skipped
+        .iter()
+        .find(|(what, _)| what.contains("card 2"))
+        .unwrap_or_else(|| panic!("the large card is named: {:?}", walk.skipped));
+    assert!(reason.contains("16 MiB") && reason.contains("left out"), "{what}: {reason}");
+    assert!(walk.skipped.iter().any(|(_, r)| r.contains("1 of 3 records")), "{:?}", walk.skipped);
+}

@@ -12,6 +12,7 @@ mod decode;
 mod lines;
 mod property;
 mod read;
+mod stream;
 mod write;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::data::Contact;
 
+pub use stream::MAX_CARD_BYTES;
 pub use write::{write_vcard, write_vcards};
 
 /// The vCard version a card was written in.
@@ -103,15 +105,15 @@ pub fn parse_vcards(input: &[u8]) -> Result<VcardImport, VcardError> {
     parse_named(input, "the input")
 }
 
-/// Reads a `.vcf` file.
+/// Reads a `.vcf` file, a card at a time: a card over [`MAX_CARD_BYTES`] is left out with a warning.
 pub fn read_vcard_file(path: &Path) -> Result<VcardImport, VcardError> {
     let io_error = |source| VcardError::Io { path: path.to_path_buf(), source };
     // A FIFO named `.vcf` would block the read forever.
     if !std::fs::metadata(path).map_err(io_error)?.is_file() {
         return Err(io_error(std::io::Error::new(std::io::ErrorKind::InvalidInput, NOT_REGULAR)));
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    parse_named(&bytes, &format!("\"{}\"", path.display()))
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    stream::read_cards(std::io::BufReader::with_capacity(64 * 1024, file), path)
 }
 
 fn parse_named(input: &[u8], source_name: &str) -> Result<VcardImport, VcardError> {
