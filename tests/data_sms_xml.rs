@@ -313,3 +313,33 @@ fn writer_refuses_wrong_counts_and_kinds() {
     let mut calls = SmsXmlWriter::new(Vec::new(), BackupKind::Calls, 1, &WriteOptions::default()).unwrap();
     assert!(matches!(calls.write_message(&message), Err(SmsXmlError::WrongKind { .. })));
 }
+
+// Issue 10, finding 10: one bad byte (or one unknown entity) in one attribute dropped the whole message. The
+// message is kept, the field converted with a replacement character (or kept as written) and marked in `lost`.
+#[test]
+fn one_bad_byte_in_an_attribute_keeps_the_message_and_marks_the_field() {
+    let xml: &[u8] = b"<smses count=\"2\">\n<sms address=\"+1555\" date=\"1000\" type=\"1\" body=\"caf\xE9 au lait\" />\n<sms address=\"+1556\" date=\"2000\" type=\"1\" body=\"fish &chips; tonight\" />\n</smses>\n";
+    let mut reader = SmsXmlReader::new(xml).unwrap();
+    let messages: Vec<Message> = reader
+        .by_ref()
+        .map(|r| match r {
+            Ok(BackupRecord::Message(m)) => m,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(messages.len(), 2, "both messages are kept");
+    assert_eq!(messages[0].body.as_deref(), Some("caf\u{FFFD} au lait"));
+    assert!(
+        messages[0].lost.iter().any(|l| l.contains("body") && l.contains("UTF-8")),
+        "{:?}",
+        messages[0].lost
+    );
+    assert_eq!(messages[1].body.as_deref(), Some("fish &chips; tonight"));
+    assert!(
+        messages[1].lost.iter().any(|l| l.contains("body") && l.contains("&chips;")),
+        "{:?}",
+        messages[1].lost
+    );
+    let warnings: Vec<String> = reader.warnings().iter().map(ToString::to_string).collect();
+    assert!(warnings.iter().any(|w| w.starts_with("line 2:") && w.contains("body")), "{warnings:?}");
+}

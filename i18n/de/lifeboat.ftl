@@ -126,6 +126,7 @@ report-more = { $count } mehr als erwartet: Während der Wiederherstellung kam a
 import-unlocking = Sicherung wird entsperrt
 import-password-attempts = Dreimal ein falsches Passwort für die Sicherung; nichts wurde importiert.
 password-backup-prompt = Passwort der Sicherung:
+password-backup-no-terminal = Die Sicherung ist verschlüsselt und es wurde kein Passwort angegeben: Setzen Sie LIFEBOAT_BACKUP_PASSWORD, geben Sie --password-file DATEI an oder starten Sie Lifeboat in einem Terminal.
 
 ## Geräte
 no-config-dir = Es gibt keinen Konfigurationsordner, um Telefone zu merken; setzen Sie LIFEBOAT_CONFIG_DIR.

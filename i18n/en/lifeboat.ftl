@@ -126,6 +126,7 @@ report-more = { $count } more than expected: something else added to the target 
 import-unlocking = Unlocking the backup
 import-password-attempts = Three wrong passwords for the backup; nothing was imported.
 password-backup-prompt = Password of the backup:
+password-backup-no-terminal = The backup is encrypted and no password was given: set LIFEBOAT_BACKUP_PASSWORD, pass --password-file FILE, or run Lifeboat in a terminal.
 
 ## Devices
 no-config-dir = There is no config folder to remember phones in; set LIFEBOAT_CONFIG_DIR.

@@ -28,8 +28,13 @@ pub fn new(env: &str) -> Result<String, Failure> {
     check_strength(first)
 }
 
-/// The password of a backup made by another tool (an encrypted iPhone or Android backup).
+/// The password of a backup made by another tool (an encrypted iPhone or Android backup). Without a terminal
+/// the refusal names what `import` reads instead: `LIFEBOAT_BACKUP_PASSWORD` or `--password-file`, never the
+/// vault's `LIFEBOAT_PASSWORD`.
 pub fn ask_backup() -> Result<String, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(t!("password-backup-no-terminal")));
+    }
     ask(&t!("password-backup-prompt"))
 }
 

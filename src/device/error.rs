@@ -51,6 +51,15 @@ pub enum DeviceError {
         /// Why it is refused.
         reason: String,
     },
+    /// An import file (an export or backup of another tool) of which not one record or file could be read:
+    /// nothing is stored, so that an empty snapshot never passes for a backup.
+    #[error("nothing could be read from \"{file}\": {detail}; nothing was stored")]
+    NothingReadable {
+        /// The file's name.
+        file: String,
+        /// Why: every record invalid, the file cut off before its first record, or no records at all.
+        detail: String,
+    },
     /// The device is not a place Lifeboat can restore to.
     #[error("\"{0}\" cannot take a restore")]
     ReadOnly(String),

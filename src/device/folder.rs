@@ -1,11 +1,12 @@
 //! A folder as a device: an SD card, a phone mounted as a disk, any directory. Files are sorted into
 //! categories by where they live and what they are; restore writes them back without ever leaving the target.
 
-use std::fs::{self, File, Metadata};
+use std::fs::{self, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::data::{Category, CategorySet, ItemPath};
+use crate::device::import::confined;
 use crate::engine::Cancel;
 
 use super::{
@@ -223,7 +224,9 @@ impl Device for FolderDevice {
 
     fn open(&self, entry: &Entry) -> Result<Box<dyn Read + Send>, DeviceError> {
         let path = self.local_path(&entry.path);
-        let file = File::open(&path).map_err(|e| DeviceError::io("read", &path, e))?;
+        // The walk did not follow links, and neither does the read: the item may have become a link (or a
+        // folder on its way a link out of the folder) since it was listed.
+        let file = confined::open_inside(&self.root, &path).map_err(|e| DeviceError::io("read", &path, e))?;
         Ok(Box::new(file))
     }
 

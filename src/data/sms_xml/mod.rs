@@ -10,6 +10,7 @@
 //! Reading streams ([`SmsXmlReader`] is an iterator of records); writing streams too ([`SmsXmlWriter`]).
 //! Attributes the model has no field for are kept in each record's `extra`, in order, and written back.
 
+mod guard;
 mod read;
 mod text;
 mod write;
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 
 use crate::data::{CallEntry, Message};
 
+pub use guard::MAX_ELEMENT_BYTES;
 pub use read::SmsXmlReader;
 pub use write::{SmsXmlWriter, WriteOptions};
 

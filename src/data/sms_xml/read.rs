@@ -11,7 +11,8 @@ use quick_xml::Reader;
 use quick_xml::Writer;
 use quick_xml::events::{BytesStart, Event};
 
-use super::text::{LineCounter, unescape_attribute};
+use super::guard::{GuardedInput, MAX_ELEMENT_BYTES, Oversize};
+use super::text::unescape_attribute;
 use super::{BackupHeader, BackupKind, BackupRecord, SmsXmlError, SmsXmlWarning};
 use crate::data::{
     AddressRole, CallDirection, CallEntry, Message, MessageAddress, MessageFolder, MessageKind, MessagePart,
@@ -22,7 +23,7 @@ use crate::data::{
 /// a record that cannot be read yields an error naming it and the reader goes on with the next one, while a
 /// broken file (malformed XML, cut off in the middle) ends the iteration with that error.
 pub struct SmsXmlReader<R: BufRead> {
-    xml: Reader<LineCounter<R>>,
+    xml: Reader<GuardedInput<R>>,
     buf: Vec<u8>,
     header: BackupHeader,
     keep_raw: bool,
@@ -34,10 +35,24 @@ pub struct SmsXmlReader<R: BufRead> {
 /// Attributes of one element, decoded, in order.
 type Attributes = Vec<(String, String)>;
 
+/// The children of a record, with their lines, and the children left out for their size.
+type ChildElements = (Vec<(BytesStart<'static>, usize)>, Vec<(String, Oversize)>);
+
+/// Attributes whose value was converted with a loss (bytes that are not UTF-8, an unknown entity kept as
+/// written): the attribute's name and what happened.
+type Notes = Vec<(String, String)>;
+
 impl SmsXmlReader<BufReader<File>> {
     /// Opens a backup file and reads its header.
     pub fn open(path: &Path) -> Result<Self, SmsXmlError> {
-        let file = File::open(path).map_err(|source| SmsXmlError::Io { path: path.to_path_buf(), source })?;
+        let io_error = |source| SmsXmlError::Io { path: path.to_path_buf(), source };
+        // A FIFO named `.xml` would block the read forever.
+        if !std::fs::metadata(path).map_err(io_error)?.is_file() {
+            let reason =
+                "it is not a regular file (a FIFO, socket or device), and only regular files are read";
+            return Err(io_error(std::io::Error::new(std::io::ErrorKind::InvalidInput, reason)));
+        }
+        let file = File::open(path).map_err(io_error)?;
         Self::new(BufReader::new(file))
     }
 }
@@ -46,15 +61,15 @@ impl<R: BufRead> SmsXmlReader<R> {
     /// Starts reading: everything up to the root element (`<smses>` or `<calls>`) is read now, so a file that is
     /// empty or not a backup at all is refused here.
     pub fn new(input: R) -> Result<Self, SmsXmlError> {
-        let mut xml = Reader::from_reader(LineCounter::new(input));
+        let mut xml = Reader::from_reader(GuardedInput::new(input));
         xml.config_mut().trim_text(false);
         let mut buf = Vec::new();
-        let (kind, attributes, closed) = loop {
+        let (kind, (attributes, notes), closed, line) = loop {
             let line = xml.get_ref().line();
             buf.clear();
             match xml.read_event_into(&mut buf) {
-                Ok(Event::Start(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, false),
-                Ok(Event::Empty(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, true),
+                Ok(Event::Start(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, false, line),
+                Ok(Event::Empty(e)) => break (root_kind(&e)?, decode_attributes(&e, line)?, true, line),
                 Ok(Event::Eof) => return Err(SmsXmlError::Empty),
                 Ok(Event::Text(t)) if !t.iter().all(u8::is_ascii_whitespace) => {
                     return Err(SmsXmlError::NotABackup { found: "text before any element".into() });
@@ -64,7 +79,11 @@ impl<R: BufRead> SmsXmlReader<R> {
             }
         };
         let header = BackupHeader::from_attributes(kind, attributes);
-        Ok(Self { xml, buf, header, keep_raw: true, records: 0, warnings: Vec::new(), done: closed })
+        let warnings = notes
+            .into_iter()
+            .map(|(key, note)| SmsXmlWarning { line, reason: format!("attribute {key}: {note}") })
+            .collect();
+        Ok(Self { xml, buf, header, keep_raw: true, records: 0, warnings, done: closed })
     }
 
     /// Whether to keep each record's XML next to it (on by default).
@@ -115,31 +134,52 @@ impl<R: BufRead> SmsXmlReader<R> {
             self.records += 1;
             let index = self.records;
             let name = String::from_utf8_lossy(start.name().as_ref()).into_owned();
+            if let Some(oversize) = self.xml.get_mut().take_oversize() {
+                // Its children (if any) are read and dropped, so the next record starts in the right place.
+                if has_children && let Err(error) = self.read_children(&name, None) {
+                    return Some(Err(self.fail(error)));
+                }
+                let reason = too_large(&oversize);
+                return Some(Err(SmsXmlError::Record { index, line: oversize.line, element: name, reason }));
+            }
             let mut raw = self.keep_raw.then(|| Writer::new(Vec::new()));
             let record_event =
                 if has_children { Event::Start(start.clone()) } else { Event::Empty(start.clone()) };
             if let Some(writer) = raw.as_mut() {
                 let _ = writer.write_event(record_event);
             }
-            let children = if has_children {
+            let (children, cut) = if has_children {
                 match self.read_children(&name, raw.as_mut()) {
-                    Ok(children) => children,
+                    Ok(read) => read,
                     Err(error) => return Some(Err(self.fail(error))),
                 }
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
+            for (child, oversize) in &cut {
+                let reason = format!("message {index} (line {line}): its <{child}> {}", too_large(oversize));
+                self.warnings.push(SmsXmlWarning { line: oversize.line, reason });
+            }
             let raw = raw.map(|w| RawSource::from_bytes(RawFormat::SmsBackupRestoreXml, w.into_inner()));
             let record_error =
                 |reason: String| SmsXmlError::Record { index, line, element: name.clone(), reason };
-            let attributes = match decode_attributes(&start, line) {
-                Ok(attributes) => attributes,
+            let (attributes, notes) = match decode_attributes(&start, line) {
+                Ok(decoded) => decoded,
                 Err(SmsXmlError::Syntax { message, .. }) => return Some(Err(record_error(message))),
                 Err(other) => return Some(Err(other)),
             };
+            let known = matches!(name.as_str(), "sms" | "mms" | "call");
+            if known {
+                self.note_losses(&notes, line, &format!("record {index} (<{name}>)"));
+            }
             let result = match name.as_str() {
-                "sms" => sms(attributes, raw).map(BackupRecord::Message),
-                "mms" => self.mms(attributes, children, raw, index, line).map(BackupRecord::Message),
+                "sms" => sms(attributes, raw).map(|m| BackupRecord::Message(with_losses(m, &notes))),
+                "mms" => self.mms(attributes, children, raw, index, line).map(|mut m| {
+                    m.lost.extend(cut.iter().map(|(child, oversize)| {
+                        format!("<{child}> at line {}: {}", oversize.line, too_large(oversize))
+                    }));
+                    BackupRecord::Message(with_losses(m, &notes))
+                }),
                 "call" => call(attributes, raw).map(BackupRecord::Call),
                 other => {
                     self.records -= 1;
@@ -155,13 +195,14 @@ impl<R: BufRead> SmsXmlReader<R> {
     }
 
     /// Reads the children of an `<mms>` (its `<parts>` and `<addrs>`), returning the `<part>` and `<addr>`
-    /// elements with their line numbers.
+    /// elements with their line numbers, and the children left out for their size.
     fn read_children(
         &mut self,
         name: &str,
         mut raw: Option<&mut Writer<Vec<u8>>>,
-    ) -> Result<Vec<(BytesStart<'static>, usize)>, SmsXmlError> {
+    ) -> Result<ChildElements, SmsXmlError> {
         let mut children = Vec::new();
+        let mut cut = Vec::new();
         let mut depth = 1usize;
         loop {
             let line = self.xml.get_ref().line();
@@ -171,10 +212,21 @@ impl<R: BufRead> SmsXmlReader<R> {
                 .read_event_into(&mut self.buf)
                 .map_err(|error| SmsXmlError::Syntax { line, message: error.to_string() })?
                 .into_owned();
-            if let Some(writer) = raw.as_deref_mut() {
+            let oversize = self.xml.get_mut().take_oversize();
+            let is_start = matches!(event, Event::Start(_));
+            if let Some(writer) = raw.as_deref_mut()
+                && oversize.is_none()
+            {
                 let _ = writer.write_event(event.borrow());
             }
             match event {
+                // Cut for its size: left out (also of the raw XML, which would otherwise keep 64 MiB of it).
+                Event::Start(e) | Event::Empty(e) if let Some(oversize) = oversize => {
+                    if is_start {
+                        depth += 1;
+                    }
+                    cut.push((String::from_utf8_lossy(e.name().as_ref()).into_owned(), oversize));
+                }
                 Event::Start(e) => {
                     depth += 1;
                     children.push((e, line));
@@ -183,7 +235,7 @@ impl<R: BufRead> SmsXmlReader<R> {
                 Event::End(_) => {
                     depth -= 1;
                     if depth == 0 {
-                        return Ok(children);
+                        return Ok((children, cut));
                     }
                 }
                 Event::Eof => {
@@ -232,7 +284,10 @@ impl<R: BufRead> SmsXmlReader<R> {
         fields.take("readable_date");
         message.extra = fields.0;
         for (element, child_line) in children {
-            let attributes = decode_attributes(&element, child_line).map_err(|e| e.to_string())?;
+            let (attributes, notes) = decode_attributes(&element, child_line).map_err(|e| e.to_string())?;
+            let child = String::from_utf8_lossy(element.name().as_ref()).into_owned();
+            self.note_losses(&notes, child_line, &format!("message {index} (line {line}), <{child}>"));
+            message.lost.extend(notes.iter().map(|(key, note)| format!("<{child}> {key}: {note}")));
             match element.name().as_ref() {
                 b"part" => {
                     let (part, problem) = part(attributes);
@@ -259,6 +314,13 @@ impl<R: BufRead> SmsXmlReader<R> {
             .collect();
         message.body = (!texts.is_empty()).then(|| texts.join("\n"));
         Ok(message)
+    }
+
+    /// Warns about each attribute of a kept record that was converted with a loss.
+    fn note_losses(&mut self, notes: &Notes, line: usize, record: &str) {
+        for (key, note) in notes {
+            self.warnings.push(SmsXmlWarning { line, reason: format!("{record}, attribute {key}: {note}") });
+        }
     }
 
     fn fail(&mut self, error: SmsXmlError) -> SmsXmlError {
@@ -302,16 +364,35 @@ fn root_kind(element: &BytesStart<'_>) -> Result<BackupKind, SmsXmlError> {
     }
 }
 
-fn decode_attributes(element: &BytesStart<'_>, line: usize) -> Result<Attributes, SmsXmlError> {
+fn decode_attributes(element: &BytesStart<'_>, line: usize) -> Result<(Attributes, Notes), SmsXmlError> {
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     for attribute in element.attributes() {
         let attribute = attribute.map_err(|e| SmsXmlError::Syntax { line, message: e.to_string() })?;
         let key = String::from_utf8_lossy(attribute.key.as_ref()).into_owned();
-        let value = unescape_attribute(&attribute.value)
-            .map_err(|reason| SmsXmlError::Syntax { line, message: format!("attribute {key}: {reason}") })?;
+        let (value, note) = unescape_attribute(&attribute.value);
+        if let Some(note) = note {
+            notes.push((key.clone(), note));
+        }
         out.push((key, value));
     }
-    Ok(out)
+    Ok((out, notes))
+}
+
+/// Why an element over [`MAX_ELEMENT_BYTES`] was not read.
+fn too_large(oversize: &Oversize) -> String {
+    format!(
+        "is {} bytes long, over the limit of {} MiB for one element; it was left out",
+        oversize.bytes,
+        MAX_ELEMENT_BYTES / (1024 * 1024)
+    )
+}
+
+/// Marks in `lost` each field of a message whose value was converted with a loss; the record's raw XML keeps
+/// the bytes as they were.
+fn with_losses(mut message: Message, notes: &Notes) -> Message {
+    message.lost.extend(notes.iter().map(|(key, note)| format!("{key}: {note}")));
+    message
 }
 
 /// An element's attributes, taken one by one into fields; what is left is kept verbatim.

@@ -6,34 +6,58 @@
 //! app keeps them from the SMS) are accepted for the same reason.
 
 use std::borrow::Cow;
-use std::io::{self, BufRead, Read};
 
 /// Decodes an attribute's raw bytes: UTF-8, then `&lt; &gt; &amp; &quot; &apos; &#N; &#xH;` with surrogate pairs
-/// joined. Lone surrogates become U+FFFD. Errors say what was wrong, for the record's error message.
-pub(super) fn unescape_attribute(raw: &[u8]) -> Result<String, String> {
-    let text = std::str::from_utf8(raw).map_err(|_| "an attribute is not valid UTF-8".to_string())?;
+/// joined. Lone surrogates become U+FFFD. Nothing makes the value unreadable: bytes that are not UTF-8 become
+/// U+FFFD and an unknown or unterminated entity is kept as written, and the second value says so, so that one
+/// bad byte costs one field a character, not the whole message.
+pub(super) fn unescape_attribute(raw: &[u8]) -> (String, Option<String>) {
+    let mut notes = Vec::new();
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => {
+            let bad = invalid_utf8_bytes(raw);
+            notes.push(format!(
+                "{bad} byte{} that {} not UTF-8 replaced by U+FFFD",
+                if bad == 1 { "" } else { "s" },
+                if bad == 1 { "is" } else { "are" }
+            ));
+            String::from_utf8_lossy(raw)
+        }
+    };
     if !text.contains('&') {
-        return Ok(text.to_string());
+        return (text.into_owned(), join(notes));
     }
     let mut out = String::with_capacity(text.len());
     let mut pending_high: Option<u32> = None;
-    let mut rest = text;
+    let mut rest: &str = &text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
-        let semi = after
-            .find(';')
-            .ok_or_else(|| format!("unterminated entity near \"{}\"", preview(&rest[amp..])))?;
+        let Some(semi) = after.find(';') else {
+            notes.push(format!("an unterminated \"&\" near \"{}\" kept as written", preview(&rest[amp..])));
+            out.push('&');
+            rest = after;
+            continue;
+        };
         let entity = &after[..semi];
-        rest = &after[semi + 1..];
         let code = match entity {
             "lt" => u32::from('<'),
             "gt" => u32::from('>'),
             "amp" => u32::from('&'),
             "quot" => u32::from('"'),
             "apos" => u32::from('\''),
-            _ => parse_numeric(entity).ok_or_else(|| format!("unknown entity \"&{entity};\""))?,
+            _ => match parse_numeric(entity) {
+                Some(code) => code,
+                None => {
+                    notes.push(format!("the unknown entity \"&{};\" kept as written", preview(entity)));
+                    out.push('&');
+                    rest = after;
+                    continue;
+                }
+            },
         };
+        rest = &after[semi + 1..];
         match (pending_high.take(), code) {
             (Some(high), 0xDC00..=0xDFFF) => {
                 let joined = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00);
@@ -57,7 +81,28 @@ pub(super) fn unescape_attribute(raw: &[u8]) -> Result<String, String> {
         out.push(char::REPLACEMENT_CHARACTER);
     }
     out.push_str(rest);
-    Ok(out)
+    (out, join(notes))
+}
+
+fn join(notes: Vec<String>) -> Option<String> {
+    (!notes.is_empty()).then(|| notes.join("; "))
+}
+
+/// How many bytes of `raw` are not part of valid UTF-8.
+fn invalid_utf8_bytes(raw: &[u8]) -> usize {
+    let mut bad = 0;
+    let mut rest = raw;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(_) => break,
+            Err(e) => {
+                let skip = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+                bad += skip;
+                rest = &rest[e.valid_up_to() + skip..];
+            }
+        }
+    }
+    bad
 }
 
 fn parse_numeric(entity: &str) -> Option<u32> {
@@ -113,57 +158,24 @@ pub(super) fn readable_date(millis: i64) -> String {
     }
 }
 
-/// A [`BufRead`] that counts the line breaks it has handed out, so that errors can name a line.
-pub(super) struct LineCounter<R> {
-    inner: R,
-    newlines: usize,
-}
-
-impl<R> LineCounter<R> {
-    pub(super) fn new(inner: R) -> Self {
-        Self { inner, newlines: 0 }
-    }
-
-    /// The 1-based line the next unread byte is on.
-    pub(super) fn line(&self) -> usize {
-        self.newlines + 1
-    }
-}
-
-impl<R: BufRead> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.newlines += buf[..n].iter().filter(|&&b| b == b'\n').count();
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LineCounter<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        // The bytes being consumed are still in the inner buffer; fill_buf returns them without reading.
-        if let Ok(buffer) = self.inner.fill_buf() {
-            let end = amount.min(buffer.len());
-            self.newlines += buffer[..end].iter().filter(|&&b| b == b'\n').count();
-        }
-        self.inner.consume(amount);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn joins_surrogate_pairs_written_as_two_references() {
-        assert_eq!(unescape_attribute(b"Hi &#55357;&#56832;!").unwrap(), "Hi 😀!");
-        assert_eq!(unescape_attribute(b"a&#10;b &lt;&amp;&gt; &#x41;").unwrap(), "a\nb <&> A");
-        assert_eq!(unescape_attribute(b"&#55357;x").unwrap(), "\u{FFFD}x");
-        assert!(unescape_attribute(b"&bogus;").is_err());
-        assert!(unescape_attribute(b"a & b").is_err());
+        assert_eq!(unescape_attribute(b"Hi &#55357;&#56832;!"), ("Hi 😀!".into(), None));
+        assert_eq!(unescape_attribute(b"a&#10;b &lt;&amp;&gt; &#x41;").0, "a\nb <&> A");
+        assert_eq!(unescape_attribute(b"&#55357;x").0, "\u{FFFD}x");
+        let (text, note) = unescape_attribute(b"&bogus; &amp;");
+        assert_eq!(text, "&bogus; &");
+        assert!(note.is_some_and(|n| n.contains("&bogus;")));
+        let (text, note) = unescape_attribute(b"a & b");
+        assert_eq!(text, "a & b");
+        assert!(note.is_some_and(|n| n.contains("unterminated")));
+        let (text, note) = unescape_attribute(b"caf\xE9 \xff\xfe");
+        assert_eq!(text, "caf\u{FFFD} \u{FFFD}\u{FFFD}");
+        assert!(note.is_some_and(|n| n.starts_with("3 bytes")));
     }
 
     #[test]
@@ -171,19 +183,11 @@ mod tests {
         let text = "line 1\nline \"2\"\t<&> 😀 \u{1}";
         let escaped = escape_attribute(text);
         assert!(!escaped.contains('\n'));
-        assert_eq!(unescape_attribute(escaped.as_bytes()).unwrap(), text);
+        assert_eq!(unescape_attribute(escaped.as_bytes()), (text.to_string(), None));
     }
 
     #[test]
     fn readable_dates_look_like_the_apps() {
         assert_eq!(readable_date(1_512_226_167_463), "Dec 2, 2017 14:49:27");
-    }
-
-    #[test]
-    fn counts_lines_as_bytes_are_consumed() {
-        let mut counter = LineCounter::new(&b"a\nb\nc"[..]);
-        let n = counter.fill_buf().unwrap().len();
-        counter.consume(n.min(3));
-        assert_eq!(counter.line(), 2);
     }
 }

@@ -68,10 +68,16 @@ impl Open {
 
 /// Splits a file into cards and their logical lines.
 pub(super) fn split_cards(input: &[u8]) -> Vec<RawCard> {
+    split_cards_from(input, 1, 1)
+}
+
+/// Splits part of a file into cards: `input` starts on line `first_line` of the file, and its first card is
+/// card `first_card` of the file.
+pub(super) fn split_cards_from(input: &[u8], first_line: usize, first_card: usize) -> Vec<RawCard> {
     let mut cards = Vec::new();
     let mut open: Option<Open> = None;
     let mut offset = 0;
-    let mut number = 0;
+    let mut number = first_line - 1;
     while offset < input.len() {
         number += 1;
         let start = offset;
@@ -86,7 +92,7 @@ pub(super) fn split_cards(input: &[u8]) -> Vec<RawCard> {
             if is_marker(line, b"BEGIN:VCARD") {
                 open = Some(Open {
                     start_offset: start,
-                    index: cards.len() + 1,
+                    index: first_card + cards.len(),
                     lines: Vec::new(),
                     current: None,
                     problems: Vec::new(),
@@ -136,7 +142,7 @@ pub(super) fn split_cards(input: &[u8]) -> Vec<RawCard> {
             }
             open = Some(Open {
                 start_offset: start,
-                index: cards.len() + 1,
+                index: first_card + cards.len(),
                 lines: Vec::new(),
                 current: None,
                 problems: Vec::new(),
@@ -153,7 +159,7 @@ pub(super) fn split_cards(input: &[u8]) -> Vec<RawCard> {
     cards
 }
 
-fn is_marker(line: &[u8], marker: &[u8]) -> bool {
+pub(super) fn is_marker(line: &[u8], marker: &[u8]) -> bool {
     line.trim_ascii().eq_ignore_ascii_case(marker)
 }
 

@@ -12,6 +12,7 @@ mod decode;
 mod lines;
 mod property;
 mod read;
+mod stream;
 mod write;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::data::Contact;
 
+pub use stream::MAX_CARD_BYTES;
 pub use write::{write_vcard, write_vcards};
 
 /// The vCard version a card was written in.
@@ -64,6 +66,9 @@ impl fmt::Display for VcardWarning {
 pub struct VcardImport {
     /// Every card that could be read, in file order.
     pub contacts: Vec<Contact>,
+    /// How many cards the file holds, read or not: `cards - contacts.len()` were left out (each with a
+    /// warning).
+    pub cards: usize,
     /// Problems, in file order.
     pub warnings: Vec<VcardWarning>,
 }
@@ -90,16 +95,25 @@ pub enum VcardError {
     },
 }
 
+/// Why a path that is not a regular file is refused.
+const NOT_REGULAR: &str =
+    "it is not a regular file (a FIFO, socket or device), and only regular files are read";
+
 /// Reads every card in `input` (any version, any mix; UTF-8, UTF-16 with a byte-order mark, or legacy charsets
 /// named by `CHARSET`).
 pub fn parse_vcards(input: &[u8]) -> Result<VcardImport, VcardError> {
     parse_named(input, "the input")
 }
 
-/// Reads a `.vcf` file.
+/// Reads a `.vcf` file, a card at a time: a card over [`MAX_CARD_BYTES`] is left out with a warning.
 pub fn read_vcard_file(path: &Path) -> Result<VcardImport, VcardError> {
-    let bytes = std::fs::read(path).map_err(|source| VcardError::Io { path: path.to_path_buf(), source })?;
-    parse_named(&bytes, &format!("\"{}\"", path.display()))
+    let io_error = |source| VcardError::Io { path: path.to_path_buf(), source };
+    // A FIFO named `.vcf` would block the read forever.
+    if !std::fs::metadata(path).map_err(io_error)?.is_file() {
+        return Err(io_error(std::io::Error::new(std::io::ErrorKind::InvalidInput, NOT_REGULAR)));
+    }
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    stream::read_cards(std::io::BufReader::with_capacity(64 * 1024, file), path)
 }
 
 fn parse_named(input: &[u8], source_name: &str) -> Result<VcardImport, VcardError> {
@@ -117,7 +131,7 @@ fn parse_named(input: &[u8], source_name: &str) -> Result<VcardImport, VcardErro
     if cards.is_empty() {
         return Err(VcardError::NoCards { source_name: source_name.to_string() });
     }
-    let mut import = VcardImport::default();
+    let mut import = VcardImport { cards: cards.len(), ..VcardImport::default() };
     for card in &cards {
         if let Some(contact) = read::read_card(card, &mut import.warnings) {
             import.contacts.push(contact);

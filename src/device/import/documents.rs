@@ -13,9 +13,11 @@ use std::sync::Mutex;
 
 use crate::data::documents::{ATTACHMENTS_DIR, RAW_DIR, document_path};
 use crate::data::sms_xml::{BackupRecord, SmsXmlError, SmsXmlReader};
-use crate::data::vcard::read_vcard_file;
+use crate::data::vcard::{VcardError, read_vcard_file};
 use crate::data::{Category, CategorySet, ItemPath, PartContent};
 use crate::engine::Cancel;
+
+use super::confined;
 
 use crate::device::{
     CategorySummary, Device, DeviceError, DeviceIdentity, DeviceKind, Entry, RestorePolicy, Restorer,
@@ -41,7 +43,7 @@ impl DocumentFormat {
             _ => {}
         }
         let mut head = [0u8; 512];
-        let n = File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+        let n = confined::open_regular(path).and_then(|mut f| f.read(&mut head)).ok()?;
         let head = String::from_utf8_lossy(&head[..n]).to_ascii_uppercase();
         if head.contains("BEGIN:VCARD") {
             Some(DocumentFormat::Vcard)
@@ -80,9 +82,11 @@ fn io_error<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Er
 }
 
 impl DocumentFileDevice {
-    /// Opens `path`, recognising its format.
+    /// Opens `path`, recognising its format. Anything but a regular file (a FIFO named `.vcf` would block the
+    /// reader forever) is refused.
     pub fn open(path: &Path) -> Result<Self, DeviceError> {
         let canonical = fs::canonicalize(path).map_err(io_error("open", path))?;
+        confined::open_regular(&canonical).map_err(io_error("open", &canonical))?;
         let format = DocumentFormat::detect(&canonical).ok_or_else(|| DeviceError::Protocol {
             device: canonical.display().to_string(),
             detail: "this is neither a vCard file nor an SMS Backup & Restore export".into(),
@@ -133,16 +137,31 @@ impl DocumentFileDevice {
         Ok(Spooled { entry: Entry::file(item, category, size, self.mtime()), file })
     }
 
+    /// Where the original file is kept: `Raw/<folder>/<file name>`.
+    fn raw_path(&self, folder: &str) -> String {
+        format!("{RAW_DIR}/{folder}/{}", safe_name(&self.identity.name, "original"))
+    }
+
     fn raw_item(&self, folder: &str, category: Category) -> Result<Spooled, DeviceError> {
-        let name = safe_name(&self.identity.name, "original");
-        self.item(format!("{RAW_DIR}/{folder}/{name}"), category, self.path.clone())
+        self.item(self.raw_path(folder), category, self.path.clone())
+    }
+
+    fn nothing_readable(&self, detail: String) -> DeviceError {
+        DeviceError::NothingReadable { file: self.identity.name.clone(), detail }
     }
 
     fn prepare_vcard(&self) -> Result<Prepared, DeviceError> {
-        let import = read_vcard_file(&self.path).map_err(|e| DeviceError::Protocol {
-            device: self.identity.name.clone(),
-            detail: e.to_string(),
+        let import = read_vcard_file(&self.path).map_err(|e| match e {
+            VcardError::Io { path, source } => DeviceError::io("read", path, source),
+            other => self.nothing_readable(other.to_string()),
         })?;
+        let lost = import.cards.saturating_sub(import.contacts.len());
+        if import.contacts.is_empty() {
+            let first = import.warnings.first().map(|w| format!(" (first: {w})")).unwrap_or_default();
+            return Err(
+                self.nothing_readable(format!("none of its {} cards could be read{first}", import.cards))
+            );
+        }
         let mut contacts = import.contacts;
         contacts.sort_by_key(|c| c.content_id());
         contacts.dedup_by_key(|c| c.content_id());
@@ -162,13 +181,24 @@ impl DocumentFileDevice {
             .into_iter()
             .map(|w| (format!("{} card {} line {}", self.identity.name, w.card, w.line), w.reason))
             .collect();
+        if lost > 0 {
+            prepared.skipped.push((
+                self.identity.name.clone(),
+                format!(
+                    "{lost} of {} records could not be read (each is named above); the original file is kept \
+                     as {}",
+                    import.cards,
+                    self.raw_path("vcard")
+                ),
+            ));
+        }
         Ok(prepared)
     }
 
     fn prepare_sms_xml(&self) -> Result<Prepared, DeviceError> {
-        let fail = |e: SmsXmlError| DeviceError::Protocol {
-            device: self.identity.name.clone(),
-            detail: e.to_string(),
+        let fail = |e: SmsXmlError| match e {
+            SmsXmlError::Io { path, source } => DeviceError::io("read", path, source),
+            other => self.nothing_readable(other.to_string()),
         };
         let reader = SmsXmlReader::open(&self.path).map_err(fail)?.keep_raw(true);
         let spool = self.spool.path();
@@ -180,7 +210,9 @@ impl DocumentFileDevice {
             BufWriter::new(File::create(&messages_path).map_err(io_error("write", &messages_path))?);
         let mut calls = BufWriter::new(File::create(&calls_path).map_err(io_error("write", &calls_path))?);
         let mut prepared = Prepared::default();
-        let (mut message_count, mut call_count) = (0u64, 0u64);
+        let (mut message_count, mut call_count, mut lost) = (0u64, 0u64, 0u64);
+        let mut first_problem: Option<String> = None;
+        let mut broken_off = false;
         let mut attachment_items = Vec::new();
         let mut reader = reader;
         for (number, record) in reader.by_ref().enumerate() {
@@ -212,12 +244,16 @@ impl DocumentFileDevice {
                     call_count += 1;
                 }
                 Err(e @ SmsXmlError::Record { .. }) => {
+                    lost += 1;
+                    first_problem.get_or_insert_with(|| e.to_string());
                     prepared
                         .skipped
                         .push((format!("{} record {}", self.identity.name, number + 1), e.to_string()));
                 }
                 // The file ends early or breaks: keep what was read, and say so.
                 Err(e) => {
+                    broken_off = true;
+                    first_problem.get_or_insert_with(|| e.to_string());
                     prepared.skipped.push((self.identity.name.clone(), e.to_string()));
                     break;
                 }
@@ -230,6 +266,34 @@ impl DocumentFileDevice {
         }
         messages.flush().map_err(io_error("write", &messages_path))?;
         calls.flush().map_err(io_error("write", &calls_path))?;
+        let read = message_count + call_count;
+        if read == 0 {
+            let detail = match first_problem {
+                Some(problem) if lost > 0 => {
+                    format!("none of its {lost} records could be read (first: {problem})")
+                }
+                Some(problem) => format!("it breaks off before its first complete record ({problem})"),
+                None => "it holds no messages and no calls".to_string(),
+            };
+            return Err(self.nothing_readable(detail));
+        }
+        if lost > 0 || broken_off {
+            let total = read + lost;
+            let mut what = Vec::new();
+            if lost > 0 {
+                what.push(format!("{lost} of {total} records could not be read (each is named above)"));
+            }
+            if broken_off {
+                what.push(format!(
+                    "the file breaks off after record {total}, so whatever followed is missing"
+                ));
+            }
+            let raw = self.raw_path("sms-backup-restore");
+            prepared.skipped.push((
+                self.identity.name.clone(),
+                format!("{}; the original file is kept as {raw}", what.join("; ")),
+            ));
+        }
         if message_count > 0 {
             let path = document_path(Category::Messages).unwrap_or("Messages/messages.jsonl");
             prepared.items.push(self.item(path.into(), Category::Messages, messages_path)?);

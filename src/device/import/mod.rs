@@ -7,6 +7,7 @@
 
 pub mod android_backup;
 pub(crate) mod cbc;
+pub(crate) mod confined;
 pub mod documents;
 
 use std::fs::File;
@@ -43,7 +44,7 @@ impl ImportKind {
             return iphone.then_some(ImportKind::IphoneBackup);
         }
         let mut head = [0u8; 15];
-        let file = File::open(path).ok()?;
+        let file = confined::open_regular(path).ok()?;
         file.take(15).read_exact(&mut head).ok()?;
         if &head == b"ANDROID BACKUP\n" {
             return Some(ImportKind::AndroidBackup);
@@ -64,6 +65,16 @@ pub enum ImportError {
     /// The vCard file or SMS export cannot be read.
     #[error(transparent)]
     Document(#[from] DeviceError),
+    /// The path is a FIFO, a socket or a device: reading one could block forever or never end.
+    #[error(
+        "\"{path}\" is {kind}, not a file or a folder: Lifeboat imports only regular files and backup folders"
+    )]
+    NotAFile {
+        /// What was given.
+        path: PathBuf,
+        /// "a FIFO (named pipe)", "a socket", "a device".
+        kind: &'static str,
+    },
     /// The path is none of them.
     #[error(
         "\"{0}\" is not something Lifeboat imports: give an iPhone backup folder (one with a Manifest.db), an \
@@ -101,6 +112,12 @@ pub fn open_import(
     progress: &mut dyn FnMut(u64, u64),
     cancel: &Cancel,
 ) -> Result<Box<dyn Device>, ImportError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        return Err(ImportError::NotAFile { path: path.to_path_buf(), kind: confined::kind_of(&meta) });
+    }
     match ImportKind::detect(path) {
         Some(ImportKind::IphoneBackup) => {
             Ok(Box::new(ItunesBackupDevice::open(path, password, progress, cancel)?))

@@ -163,13 +163,28 @@ impl AndroidBackupDevice {
             }
             let (size, file) = if kind == EntryKind::File {
                 let file = spool._dir.path().join(index.to_string());
-                match copy_entry(&mut entry, &file) {
-                    Ok(size) => (size, Some(file)),
-                    Err(e) => {
-                        spool.skipped.push((self.backup.path().display().to_string(), damaged(e)));
-                        break;
-                    }
+                let expected = entry.size();
+                let copied = copy_entry(&mut entry, &file);
+                // A stream that ends inside an entry (a cut file, or a header that claims more than follows)
+                // leaves a fragment: it is not the file, so it is not kept, and its name is given.
+                let cut = match copied {
+                    Ok(size) if size == expected => None,
+                    Ok(size) => Some(format!(
+                        "it is cut short: the backup holds only {size} of its {expected} bytes (the file ends \
+                         early, or the entry's header claims more than follows); it was not kept, and nothing \
+                         after it can be read"
+                    )),
+                    Err(e) => Some(format!(
+                        "it cannot be read to its end ({e}): the backup is damaged or ends early there; it was \
+                         not kept, and nothing after it can be read"
+                    )),
+                };
+                if let Some(reason) = cut {
+                    let _ = fs::remove_file(&file);
+                    spool.skipped.push((item.to_string(), reason));
+                    break;
                 }
+                (expected, Some(file))
             } else {
                 (0, None)
             };
@@ -190,6 +205,15 @@ impl AndroidBackupDevice {
             }
             spool.by_path.insert(item, spool.items.len());
             spool.items.push((entry, file));
+        }
+        if spool.items.is_empty() {
+            let file =
+                self.backup.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let detail = match spool.skipped.first() {
+                Some((what, reason)) => format!("not one entry of it is complete ({what}: {reason})"),
+                None => "it holds no files".to_string(),
+            };
+            return Err(DeviceError::NothingReadable { file, detail });
         }
         spool.messages = match messages {
             Some(list) => {

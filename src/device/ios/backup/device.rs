@@ -180,6 +180,9 @@ impl ItunesBackupDevice {
     }
 
     fn visit(&self, categories: &CategorySet, sink: &mut dyn WalkSink) -> Result<(), DeviceError> {
+        for (what, reason) in self.backup.rejected() {
+            sink.skipped(what.clone(), reason.clone());
+        }
         let wants_records =
             [Category::Contacts, Category::Messages, Category::Calls].iter().any(|c| categories.contains(*c));
         if wants_records {
@@ -309,7 +312,7 @@ impl Device for ItunesBackupDevice {
                 self.backup.open_file(&self.backup.files()[*index]).map_err(|e| self.device_error(e))
             }
             Some(Source::Path(path)) => {
-                let file = File::open(path).map_err(|e| DeviceError::io("read", path, e))?;
+                let file = self.backup.open_metadata_file(path).map_err(|e| self.device_error(e))?;
                 Ok(Box::new(file))
             }
             None => Err(DeviceError::Protocol {

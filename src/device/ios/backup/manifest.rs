@@ -58,8 +58,14 @@ impl BackupFile {
     }
 }
 
-/// Reads every row of the `Files` table, ordered by domain and path.
-pub(crate) fn read_files(db: &Path) -> Result<Vec<BackupFile>, String> {
+/// A row of `Manifest.db` that is not used, and why: `domain/relativePath` (or the file id when those are
+/// missing) and a sentence.
+pub(crate) type RejectedRow = (String, String);
+
+/// Reads every row of the `Files` table, ordered by domain and path. A row whose file id is not a SHA-1 (the
+/// only names iOS gives stored files, and the guard against ids such as `../../etc/passwd`) or whose metadata
+/// cannot be decoded is set aside with the reason; the other rows are still read.
+pub(crate) fn read_files(db: &Path) -> Result<(Vec<BackupFile>, Vec<RejectedRow>), String> {
     let conn =
         Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| e.to_string())?;
@@ -78,10 +84,36 @@ pub(crate) fn read_files(db: &Path) -> Result<Vec<BackupFile>, String> {
         })
         .map_err(|e| e.to_string())?;
     let mut files = Vec::new();
+    let mut rejected = Vec::new();
     for row in rows {
         let (file_id, domain, relative_path, flags, blob) = row.map_err(|e| e.to_string())?;
+        let name = match (&domain, &relative_path) {
+            (Some(domain), Some(path)) if !path.is_empty() => format!("{domain}/{path}"),
+            (Some(domain), _) => domain.clone(),
+            (None, _) => format!("the row with file id \"{}\"", file_id.escape_debug()),
+        };
+        if !is_file_id(&file_id) {
+            rejected.push((
+                name,
+                format!(
+                    "its file id \"{}\" in Manifest.db is not 40 hexadecimal digits, so it cannot name a file \
+                     of the backup; it was not read",
+                    file_id.escape_debug()
+                ),
+            ));
+            continue;
+        }
         let metadata = match blob {
-            Some(blob) => decode_mbfile(&blob).map_err(|e| format!("the metadata of {file_id} {e}"))?,
+            Some(blob) => match decode_mbfile(&blob) {
+                Ok(metadata) => metadata,
+                Err(e) => {
+                    rejected.push((
+                        name,
+                        format!("its metadata in Manifest.db (file id {file_id}) {e}; it was not read"),
+                    ));
+                    continue;
+                }
+            },
             None => MbFile::default(),
         };
         let kind = match flags.unwrap_or(1) {
@@ -101,7 +133,12 @@ pub(crate) fn read_files(db: &Path) -> Result<Vec<BackupFile>, String> {
             encryption_key: metadata.encryption_key,
         });
     }
-    Ok(files)
+    Ok((files, rejected))
+}
+
+/// Whether `id` is what iOS names stored files: a SHA-1 in 40 hexadecimal digits.
+pub(crate) fn is_file_id(id: &str) -> bool {
+    id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The fields of an `MBFile` that matter here.
@@ -118,8 +155,8 @@ pub(crate) struct MbFile {
 /// Decodes the NSKeyedArchiver plist of an `MBFile`: `$top.root` points into `$objects`, and fields that hold
 /// objects (the link target, the key) are references (`UID`s) into the same array.
 pub(crate) fn decode_mbfile(blob: &[u8]) -> Result<MbFile, String> {
-    let archive =
-        Value::from_reader(Cursor::new(blob)).map_err(|e| format!("is not a property list: {e}"))?;
+    let archive = Value::from_reader(Cursor::new(blob))
+        .map_err(|e| format!("is not a readable property list: {}", plist_problem(&e)))?;
     let archive = archive.as_dictionary().ok_or("is not an archive dictionary")?;
     let objects = archive.get("$objects").and_then(Value::as_array).ok_or("has no $objects")?;
     let root_ref = archive
@@ -152,6 +189,11 @@ pub(crate) fn decode_mbfile(blob: &[u8]) -> Result<MbFile, String> {
             .map(str::to_string),
         encryption_key,
     })
+}
+
+/// What is wrong with a property list, in a sentence (the plist crate's own text is a debug dump).
+pub(crate) fn plist_problem(error: &plist::Error) -> String {
+    if error.is_eof() { "it ends early".into() } else { "its contents are damaged".into() }
 }
 
 /// Follows a `UID` reference into `$objects`; any other value is itself.
@@ -223,6 +265,6 @@ pub(crate) mod tests {
         assert_eq!(file.mode, Some(0o100644));
         assert_eq!(file.target.as_deref(), Some("/var/x"));
         assert_eq!(file.encryption_key.as_deref(), Some(&[4, 0, 0, 0, 9][..]));
-        assert!(decode_mbfile(b"not a plist").unwrap_err().contains("not a property list"));
+        assert!(decode_mbfile(b"not a plist").unwrap_err().contains("not a readable property list"));
     }
 }

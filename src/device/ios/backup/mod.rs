@@ -31,9 +31,11 @@ use plist::{Dictionary, Value};
 use tempfile::TempDir;
 
 use crate::device::import::cbc::{CbcReader, Tail};
+use crate::device::import::confined;
 use crate::engine::Cancel;
 
 use keybag::{ClassKeys, Keybag, KeybagError};
+use manifest::RejectedRow;
 
 /// What `Info.plist` (and, where it is silent, `Manifest.plist`'s `Lockdown`) says about the device.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,6 +72,8 @@ pub struct ItunesBackup {
     /// `Manifest.db` as SQLite can read it: the original, or the decrypted copy in `scratch`.
     manifest_db: PathBuf,
     files: Vec<BackupFile>,
+    /// Rows of `Manifest.db` that are not used (a file id that is not a SHA-1, metadata that cannot be read).
+    rejected: Vec<RejectedRow>,
     by_name: HashMap<(String, String), usize>,
     scratch: TempDir,
 }
@@ -88,15 +92,20 @@ impl ItunesBackup {
         cancel: &Cancel,
     ) -> Result<Self, IosBackupError> {
         let root = fs::canonicalize(root).map_err(|e| IosBackupError::io("open", root, e))?;
-        if !root.join("Manifest.db").is_file() {
-            if root.join("Manifest.mbdb").is_file() {
-                return Err(IosBackupError::TooOld(root));
+        let manifest_path = root.join("Manifest.db");
+        match fs::symlink_metadata(&manifest_path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if root.join("Manifest.mbdb").is_file() {
+                    return Err(IosBackupError::TooOld(root));
+                }
+                return Err(IosBackupError::NotABackup(root));
             }
-            return Err(IosBackupError::NotABackup(root));
+            Err(e) => return Err(IosBackupError::io("read", manifest_path, e)),
+            Ok(_) => {}
         }
-        let info_plist = read_plist_if_present(&root.join("Info.plist"))?;
-        let manifest_plist = read_plist_if_present(&root.join("Manifest.plist"))?;
-        let status_plist = read_plist_if_present(&root.join("Status.plist"))?;
+        let info_plist = read_plist_if_present(&root, "Info.plist")?;
+        let manifest_plist = read_plist_if_present(&root, "Manifest.plist")?;
+        let status_plist = read_plist_if_present(&root, "Status.plist")?;
         let info = backup_info(info_plist.as_ref(), manifest_plist.as_ref(), status_plist.as_ref());
         let scratch = tempfile::Builder::new()
             .prefix("lifeboat-iphone-backup-")
@@ -115,13 +124,13 @@ impl ItunesBackup {
             let manifest_db = decrypt_manifest_db(&root, manifest, &keys, scratch.path())?;
             (Some(keys), manifest_db)
         } else {
-            (None, root.join("Manifest.db"))
+            (None, copy_manifest_db(&root, scratch.path())?)
         };
-        let files = manifest::read_files(&manifest_db)
+        let (files, rejected) = manifest::read_files(&manifest_db)
             .map_err(|detail| IosBackupError::Manifest { path: root.clone(), detail })?;
         let by_name =
             files.iter().enumerate().map(|(i, f)| ((f.domain.clone(), f.relative_path.clone()), i)).collect();
-        Ok(Self { root, info, keys, manifest_db, files, by_name, scratch })
+        Ok(Self { root, info, keys, manifest_db, files, rejected, by_name, scratch })
     }
 
     /// The backup folder (absolute).
@@ -144,6 +153,12 @@ impl ItunesBackup {
         &self.files
     }
 
+    /// Rows of `Manifest.db` that are not read, as `domain/relativePath` and the reason: a file id that is not
+    /// a SHA-1 (it could name a file outside the backup) or metadata that cannot be decoded.
+    pub fn rejected(&self) -> &[(String, String)] {
+        &self.rejected
+    }
+
     /// The row for `domain` and `relative_path`, if the backup lists it.
     pub fn find(&self, domain: &str, relative_path: &str) -> Option<&BackupFile> {
         self.by_name.get(&(domain.to_string(), relative_path.to_string())).map(|&i| &self.files[i])
@@ -159,23 +174,32 @@ impl ItunesBackup {
         self.scratch.path()
     }
 
-    /// Where a file's stored bytes are: `<id[..2]>/<id>`, or `<id>` in flat backups some tools make.
-    fn stored_path(&self, file: &BackupFile) -> Option<PathBuf> {
-        let prefix = file.file_id.get(..2)?;
-        [self.root.join(prefix).join(&file.file_id), self.root.join(&file.file_id)]
-            .into_iter()
-            .find(|p| p.is_file())
+    /// Where a file's stored bytes are: `<id[..2]>/<id>`, or `<id>` in flat backups some tools make. Only a
+    /// regular file counts: a link or anything else under that name is refused with the reason.
+    fn stored_path(&self, file: &BackupFile) -> Result<PathBuf, String> {
+        if !manifest::is_file_id(&file.file_id) {
+            return Err(format!(
+                "its file id \"{}\" is not 40 hexadecimal digits",
+                file.file_id.escape_debug()
+            ));
+        }
+        let prefix = &file.file_id[..2];
+        for path in [self.root.join(prefix).join(&file.file_id), self.root.join(&file.file_id)] {
+            match confined::regular_metadata(&path) {
+                Ok(_) => return Ok(path),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(format!("its file {} cannot be read: {e}", file.file_id)),
+            }
+        }
+        Err(format!("Manifest.db lists it, but its file {} is not in the backup folder", file.file_id))
     }
 
     /// How many bytes [`ItunesBackup::open_file`] will deliver for `file`, or why it cannot.
     pub fn content_size(&self, file: &BackupFile) -> Result<u64, String> {
-        let Some(path) = self.stored_path(file) else {
-            return Err(format!(
-                "Manifest.db lists it, but its file {} is not in the backup folder",
-                file.file_id
-            ));
-        };
-        let on_disk = fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
+        let path = self.stored_path(file)?;
+        let on_disk = confined::regular_metadata(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+            .len();
         if self.keys.is_none() {
             return Ok(on_disk);
         }
@@ -191,17 +215,15 @@ impl ItunesBackup {
 
     /// Opens a file's content for reading, decrypting it on the fly in encrypted backups.
     pub fn open_file(&self, file: &BackupFile) -> Result<Box<dyn Read + Send>, IosBackupError> {
-        let path = self.stored_path(file).ok_or_else(|| {
+        let path = self.stored_path(file).map_err(|reason| {
             IosBackupError::io(
                 "read",
                 self.root.join(&file.file_id),
-                io::Error::new(
-                    io::ErrorKind::NotFound,
-                    "the file listed in Manifest.db is not in the backup",
-                ),
+                io::Error::new(io::ErrorKind::NotFound, reason),
             )
         })?;
-        let stored = File::open(&path).map_err(|e| IosBackupError::io("read", &path, e))?;
+        let stored =
+            confined::open_inside(&self.root, &path).map_err(|e| IosBackupError::io("read", &path, e))?;
         let Some(keys) = &self.keys else { return Ok(Box::new(stored)) };
         if file.size == 0 {
             return Ok(Box::new(io::empty()));
@@ -235,17 +257,32 @@ impl ItunesBackup {
             .map(|&name| {
                 (name, if name == "Manifest.db" { self.manifest_db.clone() } else { self.root.join(name) })
             })
-            .filter(|(_, path)| path.is_file())
+            .filter(|(_, path)| confined::regular_metadata(path).is_ok())
             .collect()
+    }
+
+    /// Opens one of [`ItunesBackup::metadata_files`]: inside the backup folder only as a regular file there,
+    /// or the copy of `Manifest.db` Lifeboat made itself.
+    pub fn open_metadata_file(&self, path: &Path) -> Result<File, IosBackupError> {
+        let opened = if path.starts_with(&self.root) {
+            confined::open_inside(&self.root, path)
+        } else {
+            File::open(path)
+        };
+        opened.map_err(|e| IosBackupError::io("read", path, e))
     }
 }
 
-fn read_plist_if_present(path: &Path) -> Result<Option<Dictionary>, IosBackupError> {
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let value = Value::from_file(path)
-        .map_err(|e| IosBackupError::Plist { path: path.to_path_buf(), detail: e.to_string() })?;
+fn read_plist_if_present(root: &Path, name: &str) -> Result<Option<Dictionary>, IosBackupError> {
+    let path = root.join(name);
+    let plist_error = |detail: String| IosBackupError::Plist { path: path.clone(), detail };
+    let file = match confined::open_inside(root, &path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(plist_error(e.to_string())),
+    };
+    let value =
+        Value::from_reader(BufReader::new(file)).map_err(|e| plist_error(manifest::plist_problem(&e)))?;
     match value {
         Value::Dictionary(dict) => Ok(Some(dict)),
         _ => Err(IosBackupError::Plist { path: path.to_path_buf(), detail: "it is not a dictionary".into() }),
@@ -328,7 +365,8 @@ fn decrypt_manifest_db(
     let key =
         keys.unwrap_key(wrapped).map_err(|e| damaged(format!("the ManifestKey cannot be used: {e}")))?;
     let source = root.join("Manifest.db");
-    let encrypted = File::open(&source).map_err(|e| IosBackupError::io("read", &source, e))?;
+    let encrypted =
+        confined::open_inside(root, &source).map_err(|e| IosBackupError::io("read", &source, e))?;
     let length = encrypted.metadata().map_err(|e| IosBackupError::io("read", &source, e))?.len();
     if length % 16 != 0 {
         return Err(damaged(format!("the encrypted Manifest.db is {length} bytes, not whole AES blocks")));
@@ -342,6 +380,24 @@ fn decrypt_manifest_db(
     // The decrypted copy carries the original's time, so an unchanged backup imported again is recognised as
     // unchanged instead of looking new every time.
     if let Ok(meta) = fs::metadata(&source) {
+        let mtime = filetime::FileTime::from_last_modification_time(&meta);
+        let _ = filetime::set_file_mtime(&dest, mtime);
+    }
+    Ok(dest)
+}
+
+/// Copies the plain `Manifest.db` into the scratch folder, so SQLite (which opens by name) only ever opens a
+/// file Lifeboat checked and wrote itself, never a link planted in the backup.
+fn copy_manifest_db(root: &Path, scratch: &Path) -> Result<PathBuf, IosBackupError> {
+    let source = root.join("Manifest.db");
+    let mut original =
+        confined::open_inside(root, &source).map_err(|e| IosBackupError::io("read", &source, e))?;
+    let dest = scratch.join("Manifest.db");
+    let mut out = File::create(&dest).map_err(|e| IosBackupError::io("write", &dest, e))?;
+    io::copy(&mut original, &mut out).map_err(|e| IosBackupError::io("copy", &source, e))?;
+    drop(out);
+    // The copy keeps the original's time, so an unchanged backup imported again is seen to be unchanged.
+    if let Ok(meta) = original.metadata() {
         let mtime = filetime::FileTime::from_last_modification_time(&meta);
         let _ = filetime::set_file_mtime(&dest, mtime);
     }
