@@ -286,7 +286,9 @@ impl From<EngineError> for Failure {
         match error {
             EngineError::Vault(e) => e.into(),
             EngineError::Cancelled => Self { code: exit::CANCELLED, message: error.to_string() },
-            EngineError::BadPattern { .. } => Self::usage(error.to_string()),
+            EngineError::BadPattern { .. }
+            | EngineError::TargetInVault { .. }
+            | EngineError::TargetHoldsVault { .. } => Self::usage(error.to_string()),
             other => Self::general(other.to_string()),
         }
     }

@@ -21,6 +21,9 @@ pub fn restore(
     cancel: &engine::Cancel,
 ) -> Result<(), Failure> {
     let snapshot = vault.find_snapshot(&args.snapshot)?;
+    if let Some(to) = &args.to {
+        engine::check_target(vault.root(), to)?;
+    }
     // Planning a restore into a folder that does not exist yet must not create it: a plan writes nothing.
     if args.plan
         && args.device.is_none()

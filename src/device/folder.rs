@@ -230,6 +230,10 @@ impl Device for FolderDevice {
     fn restorer(&self, policy: RestorePolicy) -> Result<Box<dyn Restorer + '_>, DeviceError> {
         Ok(Box::new(FolderRestorer { root: self.root.clone(), policy, dir_times: Vec::new() }))
     }
+
+    fn local_folder(&self) -> Option<&Path> {
+        Some(&self.root)
+    }
 }
 
 /// Writes items under a root folder, refusing anything that would land outside it.

@@ -165,6 +165,7 @@ pub fn export(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<ExportSummary, EngineError> {
+    super::check_target(vault.root(), out)?;
     let categories =
         categories.cloned().unwrap_or_else(|| [Category::Photos].into_iter().collect::<CategorySet>());
     if format == ExportFormat::Folder {

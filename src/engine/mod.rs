@@ -14,6 +14,7 @@ mod fidelity;
 mod fidelity_matrix;
 mod report;
 mod restore;
+mod target;
 
 pub use backup::{BackupOptions, BackupSummary, ORIGINAL_SIZE, PhotoQuality, backup};
 pub use error::EngineError;
@@ -25,3 +26,4 @@ pub use fidelity::{
 pub use fidelity_matrix::{Cell, SOURCE_TITLES, TARGETS, matrix_cell, matrix_markdown};
 pub use report::{CategoryReport, Check};
 pub use restore::{RestoreOptions, RestoreSummary, restore, restore_plan};
+pub use target::{check_target, looks_like_vault};
