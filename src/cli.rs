@@ -7,6 +7,7 @@ mod devices;
 mod output;
 mod password;
 mod restore;
+mod signals;
 mod transfer;
 
 use std::path::PathBuf;
@@ -331,6 +332,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             if let Some(seconds) = args.checkpoint_secs.filter(|s| s.is_finite() && *s > 0.0) {
                 options.checkpoint_interval = std::time::Duration::from_secs_f64(seconds);
             }
+            signals::cancel_on_interrupt(&cancel);
             let console = Console::new(cli.quiet);
             let summary = engine::backup(&vault, device.as_ref(), &options, &console, &cancel);
             console.finish();
@@ -339,9 +341,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Snapshots { json } => list_snapshots(&open_vault(&cli.vault)?, json),
         Command::Ls { snapshot, json } => list_items(&open_vault(&cli.vault)?, &snapshot, json),
-        Command::Restore(args) => restore::restore(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
+        Command::Restore(args) => {
+            let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
+            restore::restore(&vault, args, cli.quiet, &cancel)
+        }
         Command::Verify { sample, json } => {
-            verify(&open_vault(&cli.vault)?, sample, json, cli.quiet, &cancel)
+            let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
+            verify(&vault, sample, json, cli.quiet, &cancel)
         }
         Command::Forget { snapshots } => {
             let vault = open_vault(&cli.vault)?;
@@ -355,6 +363,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Prune => {
             let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
             let console = Console::new(cli.quiet);
             let report = vault.prune(&crate::engine::Meter::new(&console), &cancel);
             console.finish();
@@ -398,16 +407,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             cli.quiet,
             &cancel,
         ),
-        Command::Export { snapshot, format, out, categories } => transfer::export(
-            &open_vault(&cli.vault)?,
-            &snapshot,
-            format,
-            categories,
-            &out,
-            cli.quiet,
-            &cancel,
-        ),
-        Command::Demo { dir } => demo::run(dir, cli.quiet, &cancel),
+        Command::Export { snapshot, format, out, categories } => {
+            let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
+            transfer::export(&vault, &snapshot, format, categories, &out, cli.quiet, &cancel)
+        }
+        Command::Demo { dir } => {
+            signals::cancel_on_interrupt(&cancel);
+            demo::run(dir, cli.quiet, &cancel)
+        }
         Command::Devices { json } => devices::list(json),
         Command::Connect { address } => devices::connect(&address),
         Command::Disconnect { address } => devices::disconnect(&address),

@@ -17,6 +17,7 @@ phase-finishing = Abschließen
 phase-verifying = Prüfen
 progress-line = { $items_done }/{ $items_total } Elemente, { $bytes_done } von { $bytes_total }, { $rate }, noch { $eta }
 notice-line = Warnung: { $subject }: { $message }
+interrupt-stopping = Wird angehalten: Was bisher kopiert wurde, bleibt erhalten. Drücken Sie noch einmal Strg+C, um sofort abzubrechen.
 
 ## Tresor
 vault-created = Neuer Tresor in { $path } angelegt.

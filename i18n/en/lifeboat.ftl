@@ -17,6 +17,7 @@ phase-finishing = Finishing
 phase-verifying = Verifying
 progress-line = { $items_done }/{ $items_total } items, { $bytes_done } of { $bytes_total }, { $rate }, { $eta } left
 notice-line = warning: { $subject }: { $message }
+interrupt-stopping = Stopping: what was copied so far is kept. Press Ctrl-C again to stop at once.
 
 ## Vault
 vault-created = Created a new vault at { $path }.

@@ -123,6 +123,7 @@ pub fn import(
     cancel: &Cancel,
 ) -> Result<(), Failure> {
     let device = import_source(path, password_file, cancel)?;
+    super::signals::cancel_on_interrupt(cancel);
     let console = Console::new(quiet);
     let summary = engine::backup(vault, device.as_ref(), &BackupOptions::default(), &console, cancel);
     console.finish();
