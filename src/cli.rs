@@ -2,6 +2,7 @@
 //! `LIFEBOAT_PASSWORD` is set; results on stdout (`--json` where it helps), progress and notices on stderr,
 //! and an exit code that says what went wrong.
 
+mod backup;
 pub mod demo;
 mod devices;
 mod output;
@@ -16,10 +17,8 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::data::{CategorySet, UnknownCategory};
-use crate::device::adb::AndroidOptions;
-use crate::device::folder::FolderDevice;
-use crate::device::{Device, DeviceError, EntryKind};
-use crate::engine::{self, BackupOptions, Cancel, EngineError, PhotoQuality};
+use crate::device::{DeviceError, EntryKind};
+use crate::engine::{self, Cancel, EngineError};
 use crate::vault::{KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
 use crate::{t, text};
 
@@ -131,6 +130,9 @@ pub enum Command {
         /// For `photos` and `zip`: which categories' files (default: photos).
         #[arg(long, value_parser = parse_categories)]
         categories: Option<CategorySet>,
+        /// Replace the file (or, for `photos`, files in the folder) if already there.
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Back up a demo phone into a demo vault: the whole job, with no phone needed.
     Demo {
@@ -287,6 +289,9 @@ impl From<EngineError> for Failure {
         match error {
             EngineError::Vault(e) => e.into(),
             EngineError::Cancelled => Self { code: exit::CANCELLED, message: error.to_string() },
+            EngineError::OutputExists(path) => {
+                Self::general(t!("export-exists", path = path.display().to_string()))
+            }
             EngineError::BadPattern { .. }
             | EngineError::TargetInVault { .. }
             | EngineError::TargetHoldsVault { .. } => Self::usage(error.to_string()),
@@ -314,31 +319,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             println!("{}", t!("vault-created", path = path.display().to_string()));
             Ok(())
         }
-        Command::Backup(args) => {
-            let vault = open_vault(&cli.vault)?;
-            let device: Box<dyn Device> = match (&args.from, &args.device) {
-                (Some(from), _) => Box::new(FolderDevice::new(from)?),
-                (None, Some(id)) => {
-                    let options = AndroidOptions { include_apks: args.apks, ..AndroidOptions::default() };
-                    Box::new(devices::open(id, options)?)
-                }
-                (None, None) => return Err(Failure::usage(t!("backup-needs-source"))),
-            };
-            let mut options = BackupOptions {
-                categories: args.categories.unwrap_or_else(CategorySet::all),
-                photos: if args.space_saving { PhotoQuality::SpaceSaving } else { PhotoQuality::Original },
-                ..BackupOptions::default()
-            };
-            if let Some(seconds) = args.checkpoint_secs.filter(|s| s.is_finite() && *s > 0.0) {
-                options.checkpoint_interval = std::time::Duration::from_secs_f64(seconds);
-            }
-            signals::cancel_on_interrupt(&cancel);
-            let console = Console::new(cli.quiet);
-            let summary = engine::backup(&vault, device.as_ref(), &options, &console, &cancel);
-            console.finish();
-            print_backup_summary(&summary?, args.json);
-            Ok(())
-        }
+        Command::Backup(args) => backup::backup(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
         Command::Snapshots { json } => list_snapshots(&open_vault(&cli.vault)?, json),
         Command::Ls { snapshot, json } => list_items(&open_vault(&cli.vault)?, &snapshot, json),
         Command::Restore(args) => {
@@ -407,10 +388,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             cli.quiet,
             &cancel,
         ),
-        Command::Export { snapshot, format, out, categories } => {
+        Command::Export { snapshot, format, out, categories, overwrite } => {
             let vault = open_vault(&cli.vault)?;
             signals::cancel_on_interrupt(&cancel);
-            transfer::export(&vault, &snapshot, format, categories, &out, cli.quiet, &cancel)
+            let options = engine::ExportOptions { format: format.into(), categories, overwrite };
+            transfer::export(&vault, &snapshot, &options, &out, cli.quiet, &cancel)
         }
         Command::Demo { dir } => {
             signals::cancel_on_interrupt(&cancel);
@@ -435,61 +417,7 @@ fn open_vault(flag: &Option<PathBuf>) -> Result<Vault, Failure> {
     Ok(Vault::open(&path, &password::current()?)?)
 }
 
-fn print_backup_summary(summary: &engine::BackupSummary, as_json: bool) {
-    let snapshot = &summary.snapshot;
-    if as_json {
-        output::json(&json!({
-            "snapshot": snapshot_json(snapshot),
-            "items_read": summary.items_read,
-            "items_unchanged": summary.items_unchanged,
-            "bytes_read": summary.bytes_read,
-            "new_bytes": summary.new_bytes,
-            "stored_bytes": summary.stored_bytes,
-            "seconds": summary.duration.as_secs_f64(),
-        }));
-        return;
-    }
-    println!(
-        "{}",
-        t!(
-            "backup-done",
-            id = snapshot.id.short(),
-            device = snapshot.device.name.clone(),
-            items = snapshot.items(),
-            size = text::bytes(snapshot.size()),
-            duration = text::duration(summary.duration)
-        )
-    );
-    for (category, totals) in &snapshot.totals {
-        println!(
-            "  {}",
-            t!(
-                "backup-category",
-                category = category.as_str(),
-                items = totals.items,
-                size = text::bytes(totals.bytes)
-            )
-        );
-    }
-    println!(
-        "{}",
-        t!(
-            "backup-incremental",
-            unchanged = summary.items_unchanged,
-            read = summary.items_read,
-            new = text::bytes(summary.new_bytes),
-            stored = text::bytes(summary.stored_bytes)
-        )
-    );
-    for (category, reason) in &snapshot.unavailable {
-        println!("  {}", t!("backup-unavailable", category = category.as_str(), reason = reason.clone()));
-    }
-    for skipped in &snapshot.skipped {
-        println!("  {}", t!("backup-skipped", what = skipped.what.clone(), reason = skipped.reason.clone()));
-    }
-}
-
-fn snapshot_json(s: &Snapshot) -> serde_json::Value {
+pub(crate) fn snapshot_json(s: &Snapshot) -> serde_json::Value {
     json!({
         "id": s.id.to_hex(),
         "short_id": s.id.short(),

@@ -95,3 +95,91 @@ fn restore_and_export_refuse_targets_in_or_around_a_vault() {
     ok(lifeboat(&vault).args(["restore", "latest", "--to"]).arg(work.path().join("restored")));
     assert_eq!(fs::read(work.path().join("restored/config")).unwrap(), b"not the vault's config");
 }
+
+// Issue 10, finding 11: `export --out FILE` replaced an existing file without asking, and an export that left
+// items out (files already in the target folder) exited 0.
+#[test]
+fn export_never_replaces_a_file_unless_asked_and_says_what_it_left_out() {
+    let work = tempfile::tempdir().unwrap();
+    let vault = vault_with_collisions(work.path());
+    let out = work.path().join("photos.zip");
+    fs::write(&out, b"the person's own file").unwrap();
+    let stderr = fails(lifeboat(&vault).args(["export", "latest", "--format", "zip", "--out"]).arg(&out), 1);
+    assert!(stderr.contains("--overwrite"), "{stderr}");
+    assert_eq!(fs::read(&out).unwrap(), b"the person's own file");
+    ok(lifeboat(&vault).args(["export", "latest", "--format", "zip", "--overwrite", "--out"]).arg(&out));
+    assert_eq!(&fs::read(&out).unwrap()[..2], b"PK", "replaced when asked");
+
+    let folder = work.path().join("photos");
+    ok(lifeboat(&vault).args(["export", "latest", "--format", "photos", "--out"]).arg(&folder));
+    fs::write(folder.join("DCIM/photo.jpg"), b"edited").unwrap();
+    let stderr =
+        fails(lifeboat(&vault).args(["export", "latest", "--format", "photos", "--out"]).arg(&folder), 6);
+    assert!(stderr.contains("not exported"), "{stderr}");
+    assert_eq!(fs::read(folder.join("DCIM/photo.jpg")).unwrap(), b"edited");
+    ok(lifeboat(&vault)
+        .args(["export", "latest", "--format", "photos", "--overwrite", "--out"])
+        .arg(&folder));
+    assert_eq!(fs::read(folder.join("DCIM/photo.jpg")).unwrap(), b"jpeg");
+    let leftovers: Vec<_> = fs::read_dir(work.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".lifeboat"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files are left beside the export");
+}
+
+/// Creates `depth` nested folders of 200-byte names under `root`, then a file in the deepest: a path longer than
+/// the system's limit (4,096 bytes), which only folder-relative calls can make.
+fn make_too_deep(root: &Path, depth: usize) {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let name = CString::new("d".repeat(200)).unwrap();
+    let root = CString::new(root.as_os_str().as_bytes()).unwrap();
+    // SAFETY: plain POSIX calls on descriptors this function opens and closes, with NUL-terminated names.
+    unsafe {
+        let mut fd = libc::open(root.as_ptr(), libc::O_DIRECTORY | libc::O_RDONLY);
+        assert!(fd >= 0);
+        for _ in 0..depth {
+            assert_eq!(libc::mkdirat(fd, name.as_ptr(), 0o755), 0);
+            let next = libc::openat(fd, name.as_ptr(), libc::O_DIRECTORY | libc::O_RDONLY);
+            assert!(next >= 0);
+            libc::close(fd);
+            fd = next;
+        }
+        let file = CString::new("deep.txt").unwrap();
+        let f = libc::openat(fd, file.as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o644);
+        assert!(f >= 0);
+        libc::close(f);
+        libc::close(fd);
+    }
+}
+
+// Issue 10, finding 12: files left out of a backup (a name that is not UTF-8, a path over the system's limit)
+// gave exit 0, so a script could not tell that the backup was missing them.
+#[test]
+fn a_backup_that_left_files_out_says_so_and_exits_6() {
+    use std::os::unix::ffi::OsStrExt;
+    let work = tempfile::tempdir().unwrap();
+    let (source, vault) = (work.path().join("source"), work.path().join("vault"));
+    fs::create_dir_all(&source).unwrap();
+    fs::write(source.join("kept.txt"), b"kept").unwrap();
+    fs::write(source.join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), b"latin-1 name").unwrap();
+    make_too_deep(&source, 22);
+    init_vault(&vault);
+
+    let output = lifeboat(&vault).args(["backup", "--from"]).arg(&source).output().unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(6), "stdout: {stdout}\nstderr: {stderr}");
+    assert!(stdout.contains("not valid UTF-8"), "the summary names the name: {stdout}");
+    assert!(stdout.contains("dddd"), "the summary names the deep folder: {stdout}");
+    assert!(stderr.contains("2 items were left out"), "{stderr}");
+
+    // The backup itself is kept, complete with everything else; --json says what was left out too.
+    let listed = json(&ok(lifeboat(&vault).args(["snapshots", "--json"])));
+    assert_eq!(listed[0]["complete"], true, "{listed}");
+    assert_eq!(listed[0]["skipped"].as_array().unwrap().len(), 2, "{listed}");
+    let output = lifeboat(&vault).args(["backup", "--json", "--from"]).arg(&source).output().unwrap();
+    assert_eq!(output.status.code(), Some(6));
+    assert_eq!(json(&output)["left_out"], 2);
+}

@@ -34,6 +34,10 @@ backup-category = { $category }: { $items } Elemente, { $size }
 backup-incremental = { $unchanged } Elemente seit der letzten Sicherung unverändert, { $read } gelesen; { $new } neue Daten, { $stored } im Tresor hinzugekommen.
 backup-unavailable = { $category } ist nicht verfügbar: { $reason }
 backup-skipped = ausgelassen: { $what }: { $reason }
+backup-left-out = { $count ->
+    [one] Ein Element fehlt in der Sicherung (der Rest ist gesichert): { $first }
+   *[other] { $count } Elemente fehlen in der Sicherung (der Rest ist gesichert); das erste: { $first }
+}
 
 ## Listen
 col-id = ID
@@ -81,6 +85,12 @@ export-html-title = Nachrichten
 import-missing = Unter { $path } gibt es nichts.
 import-unknown = Lifeboat kann { $path } nicht importieren: Geben Sie einen iPhone-Sicherungsordner (Finder, iTunes), eine Android-Sicherung (adb backup), eine vCard-Datei (.vcf) oder einen Export von SMS Backup & Restore (.xml) an.
 export-done = { $count } Elemente ({ $size }) nach { $out } exportiert.
+export-exists = { $path } ist schon vorhanden und wurde nicht ersetzt: Wählen Sie einen anderen Namen oder ersetzen Sie die Datei mit --overwrite.
+export-left-out-item = nicht exportiert: { $path }: { $reason }
+export-incomplete = { $count ->
+    [one] Ein Element wurde nicht exportiert: { $first }
+   *[other] { $count } Elemente wurden nicht exportiert; das erste: { $first }
+}
 
 ## Übertragbarkeit zwischen Geräten
 fidelity-imessage-flattened = iMessage-Effekte, Reaktionen und Änderungen werden zu einfachem Text.

@@ -34,6 +34,10 @@ backup-category = { $category }: { $items } items, { $size }
 backup-incremental = { $unchanged } items unchanged since the last backup, { $read } read; { $new } of new data, { $stored } added to the vault.
 backup-unavailable = { $category } is not available: { $reason }
 backup-skipped = left out { $what }: { $reason }
+backup-left-out = { $count ->
+    [one] One item was left out of the backup (the rest is kept): { $first }
+   *[other] { $count } items were left out of the backup (the rest is kept); the first: { $first }
+}
 
 ## Listing
 col-id = ID
@@ -81,6 +85,12 @@ export-html-title = Messages
 import-missing = There is nothing at { $path }.
 import-unknown = Lifeboat cannot import { $path }: give an iPhone backup folder (Finder, iTunes), an Android backup file (adb backup), a vCard file (.vcf) or an SMS Backup & Restore export (.xml).
 export-done = Exported { $count } items ({ $size }) to { $out }.
+export-exists = { $path } already exists and was not replaced: choose another name, or pass --overwrite to replace it.
+export-left-out-item = not exported: { $path }: { $reason }
+export-incomplete = { $count ->
+    [one] One item was not exported: { $first }
+   *[other] { $count } items were not exported; the first: { $first }
+}
 
 ## Fidelity of cross-device restores
 fidelity-imessage-flattened = iMessage effects, reactions and edits become plain text.

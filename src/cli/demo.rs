@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use image::{ImageBuffer, Rgb};
 
-use super::{Failure, output::Console, print_backup_summary};
+use super::backup::{left_out, print_backup_summary};
+use super::{Failure, output::Console};
 use crate::data::CategorySet;
 use crate::device::Device;
 use crate::device::adb::{AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions};
@@ -71,6 +72,7 @@ pub fn run(dir: Option<PathBuf>, quiet: bool, cancel: &Cancel) -> Result<(), Fai
     console.finish();
     let summary = summary?;
     print_backup_summary(&summary, false);
+    left_out(&summary)?;
     let count = vault.snapshots()?.snapshots.len();
     println!(
         "{}",

@@ -5,13 +5,13 @@ use std::path::Path;
 
 use clap::ValueEnum;
 
+use super::Failure;
+use super::backup::{left_out, print_backup_summary};
 use super::output::Console;
-use super::{Failure, print_backup_summary};
-use crate::data::CategorySet;
 use crate::data::vcard::VcardWriteVersion;
 use crate::device::Device;
 use crate::device::import::{ImportError, open_import};
-use crate::engine::{self, BackupOptions, Cancel, ExportFormat};
+use crate::engine::{self, BackupOptions, Cancel, ExportFormat, ExportOptions};
 use crate::vault::Vault;
 use crate::{t, text};
 
@@ -127,23 +127,23 @@ pub fn import(
     let console = Console::new(quiet);
     let summary = engine::backup(vault, device.as_ref(), &BackupOptions::default(), &console, cancel);
     console.finish();
-    print_backup_summary(&summary?, as_json);
-    Ok(())
+    let summary = summary?;
+    print_backup_summary(&summary, as_json);
+    left_out(&summary)
 }
 
-/// `lifeboat export SNAPSHOT --format F --out PATH`.
+/// `lifeboat export SNAPSHOT --format F --out PATH`: exit 6 when an item was left out.
 pub fn export(
     vault: &Vault,
     snapshot: &str,
-    format: FormatArg,
-    categories: Option<CategorySet>,
+    options: &ExportOptions,
     out: &Path,
     quiet: bool,
     cancel: &Cancel,
 ) -> Result<(), Failure> {
     let snapshot = vault.find_snapshot(snapshot)?;
     let console = Console::new(quiet);
-    let result = engine::export(vault, &snapshot, format.into(), categories.as_ref(), out, &console, cancel);
+    let result = engine::export(vault, &snapshot, options, out, &console, cancel);
     console.finish();
     let summary = result?;
     println!(
@@ -155,5 +155,14 @@ pub fn export(
             out = summary.out.display().to_string()
         )
     );
-    Ok(())
+    for item in &summary.left_out {
+        println!("  {}", t!("export-left-out-item", path = item.path.clone(), reason = item.reason.clone()));
+    }
+    match summary.left_out.first() {
+        None => Ok(()),
+        Some(first) => Err(Failure {
+            code: super::exit::INCOMPLETE,
+            message: t!("export-incomplete", count = summary.left_out.len(), first = first.reason.clone()),
+        }),
+    }
 }

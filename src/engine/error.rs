@@ -55,6 +55,9 @@ pub enum EngineError {
         /// The vault inside it.
         vault: std::path::PathBuf,
     },
+    /// The export file is already there and replacing it was not asked for.
+    #[error("\"{}\" already exists and was not replaced", .0.display())]
+    OutputExists(std::path::PathBuf),
     /// A malformed `--include` pattern.
     #[error("the pattern \"{pattern}\" is not valid: {reason}")]
     BadPattern {
