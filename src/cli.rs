@@ -1,6 +1,7 @@
 //! The command line: the same engines as the app, for terminals and scripts. Non-interactive when
 //! `LIFEBOAT_PASSWORD` is set; results on stdout (`--json` where it helps), progress and notices on stderr,
 //! and an exit code that says what went wrong.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod backup;
 pub mod demo;
@@ -22,7 +23,8 @@ use crate::engine::{self, Cancel, EngineError};
 use crate::vault::{KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
 use crate::{t, text};
 
-use output::Console;
+pub use output::terminal_safe;
+use output::{Console, errln, outln};
 
 /// Exit codes, documented in README.md.
 pub mod exit {
@@ -316,7 +318,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let password = password::new("LIFEBOAT_PASSWORD")?;
             let kdf = KdfParams { memory_kib: kdf_memory_mib * 1024, passes: kdf_passes, lanes: 1 };
             Vault::init(&path, &password, kdf)?;
-            println!("{}", t!("vault-created", path = path.display().to_string()));
+            outln!("{}", t!("vault-created", path = path.display().to_string()));
             Ok(())
         }
         Command::Backup(args) => backup::backup(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
@@ -338,7 +340,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 snapshots.iter().map(|s| vault.find_snapshot(s)).collect::<Result<_, _>>()?;
             vault.forget(&found.iter().map(|s| s.id).collect::<Vec<_>>())?;
             for snapshot in found {
-                println!("{}", t!("snapshot-forgotten", id = snapshot.id.short()));
+                outln!("{}", t!("snapshot-forgotten", id = snapshot.id.short()));
             }
             Ok(())
         }
@@ -349,7 +351,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let report = vault.prune(&crate::engine::Meter::new(&console), &cancel);
             console.finish();
             let report = report?;
-            println!(
+            outln!(
                 "{}",
                 t!(
                     "prune-summary",
@@ -364,7 +366,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let mut vault = open_vault(&cli.vault)?;
             let new = password::new("LIFEBOAT_NEW_PASSWORD")?;
             vault.change_password(&new, KdfParams::default())?;
-            println!("{}", t!("password-changed"));
+            outln!("{}", t!("password-changed"));
             Ok(())
         }
         Command::Unlock => {
@@ -374,9 +376,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             match Vault::force_unlock(&path)? {
                 Some(info) => {
-                    println!("{}", t!("unlocked", holder = format!("{} ({})", info.host, info.pid)))
+                    outln!("{}", t!("unlocked", holder = format!("{} ({})", info.host, info.pid)))
                 }
-                None => println!("{}", t!("not-locked")),
+                None => outln!("{}", t!("not-locked")),
             }
             Ok(())
         }
@@ -439,7 +441,7 @@ pub(crate) fn snapshot_json(s: &Snapshot) -> serde_json::Value {
 fn list_snapshots(vault: &Vault, as_json: bool) -> Result<(), Failure> {
     let listing = vault.snapshots()?;
     for (id, error) in &listing.damaged {
-        eprintln!("{}", t!("snapshot-damaged", id = id.short(), reason = error.to_string()));
+        errln!("{}", t!("snapshot-damaged", id = id.short(), reason = error.to_string()));
     }
     if as_json {
         output::json(&serde_json::Value::Array(listing.snapshots.iter().map(snapshot_json).collect()));
@@ -523,7 +525,7 @@ fn verify(
     if as_json {
         output::json(&serde_json::to_value(&report).unwrap_or_default());
     } else {
-        println!(
+        outln!(
             "{}",
             t!(
                 "verify-summary",
@@ -534,10 +536,10 @@ fn verify(
             )
         );
         for problem in &report.problems {
-            println!("  {}", t!("verify-problem", problem = problem.clone()));
+            outln!("  {}", t!("verify-problem", problem = problem.clone()));
         }
         for item in &report.damaged_items {
-            println!(
+            outln!(
                 "  {}",
                 t!(
                     "verify-damaged-item",
@@ -548,12 +550,12 @@ fn verify(
             );
         }
         if report.unindexed_packs > 0 {
-            println!("  {}", t!("verify-unindexed", count = report.unindexed_packs));
+            outln!("  {}", t!("verify-unindexed", count = report.unindexed_packs));
         }
     }
     if report.is_ok() {
         if !as_json {
-            println!("{}", t!("verify-ok"));
+            outln!("{}", t!("verify-ok"));
         }
         Ok(())
     } else {

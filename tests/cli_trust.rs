@@ -183,3 +183,124 @@ fn a_backup_that_left_files_out_says_so_and_exits_6() {
     assert_eq!(output.status.code(), Some(6));
     assert_eq!(json(&output)["left_out"], 2);
 }
+
+/// Whether `bytes` hold a terminal control character: C0 (ESC, BEL, CR, backspace...) or C1 (CSI...), other
+/// than the line breaks of the output itself.
+fn has_control(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).chars().any(|c| c.is_control() && c != '\n')
+}
+
+// Issue 10, finding 8: names from a folder or device, and warnings quoting them, reached the terminal raw, so a
+// file named with an escape sequence could rewrite the screen, the window title or the clipboard.
+#[test]
+fn text_from_outside_reaches_the_terminal_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let work = tempfile::tempdir().unwrap();
+    let (source, vault) = (work.path().join("phone\x1b]0;owned\x07"), work.path().join("vault"));
+    fs::create_dir_all(source.join("DCIM")).unwrap();
+    fs::write(source.join("DCIM/red\x1b[31m\r\u{9b}2J.jpg"), b"jpeg").unwrap();
+    fs::write(source.join("tab\there.txt"), b"text").unwrap();
+    // Left out (not UTF-8), so its name is quoted in a warning.
+    fs::write(source.join(std::ffi::OsStr::from_bytes(b"\x1b[2J\xff.txt")), b"x").unwrap();
+    init_vault(&vault);
+
+    let backup = lifeboat(&vault).args(["backup", "--from"]).arg(&source).output().unwrap();
+    let snapshots = ok(lifeboat(&vault).arg("snapshots"));
+    let ls = ok(lifeboat(&vault).args(["ls", "latest"]));
+    let restore =
+        lifeboat(&vault).args(["restore", "latest", "--to"]).arg(work.path().join("back")).output().unwrap();
+    let again =
+        lifeboat(&vault).args(["restore", "latest", "--to"]).arg(work.path().join("back")).output().unwrap();
+    for (what, output) in [
+        ("backup", &backup),
+        ("snapshots", &snapshots),
+        ("ls", &ls),
+        ("restore", &restore),
+        ("restore again", &again),
+    ] {
+        for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(
+                !has_control(bytes),
+                "{what} {stream} holds a raw control character: {:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+    let listing = String::from_utf8_lossy(&ls.stdout);
+    assert!(listing.contains(r"DCIM/red\u{1b}[31m\r\u{9b}2J.jpg"), "the name is shown, escaped: {listing}");
+    assert!(listing.contains(r"tab\there.txt"), "{listing}");
+    let device = String::from_utf8_lossy(&snapshots.stdout);
+    assert!(device.contains(r"phone\u{1b}]0;owned\u{7}"), "{device}");
+    assert!(String::from_utf8_lossy(&again.stdout).contains(r"red\u{1b}[31m"), "the refused file is named");
+    // What was written to disk is the real name, byte for byte.
+    assert_eq!(fs::read(work.path().join("back/DCIM/red\x1b[31m\r\u{9b}2J.jpg")).unwrap(), b"jpeg");
+}
+
+// Issue 10, finding 14: a LIFEBOAT_PASSWORD that is not valid UTF-8 was reported as no password at all.
+#[test]
+fn a_password_variable_that_is_not_utf8_is_named_as_such() {
+    use std::os::unix::ffi::OsStrExt;
+    let work = tempfile::tempdir().unwrap();
+    let vault = work.path().join("vault");
+    init_vault(&vault);
+    let bad = std::ffi::OsStr::from_bytes(b"caf\xe9");
+    let stderr = fails(
+        lifeboat(&vault).arg("snapshots").env("LIFEBOAT_PASSWORD", bad).stdin(std::process::Stdio::null()),
+        2,
+    );
+    assert!(stderr.contains("LIFEBOAT_PASSWORD is not valid UTF-8"), "{stderr}");
+    let stderr = fails(
+        lifeboat(&vault).arg("passwd").env("LIFEBOAT_NEW_PASSWORD", bad).stdin(std::process::Stdio::null()),
+        2,
+    );
+    assert!(stderr.contains("LIFEBOAT_NEW_PASSWORD is not valid UTF-8"), "{stderr}");
+}
+
+/// The permission bits of `path`.
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+// Issue 10, finding 17: the log, restored and exported personal data were created 0644 / 0755 (readable by every
+// user of the computer); everything Lifeboat writes about a person must be private to them.
+#[test]
+fn what_lifeboat_writes_about_a_person_is_private() {
+    let work = tempfile::tempdir().unwrap();
+    // A umask that lets everyone read, as on many systems.
+    // SAFETY: umask(2) only changes this test process's mask, which children inherit; no other test here
+    // depends on it.
+    unsafe { libc::umask(0o022) };
+    let (source, vault) = (work.path().join("source"), work.path().join("vault"));
+    fs::create_dir_all(source.join("DCIM/Camera")).unwrap();
+    fs::write(source.join("DCIM/Camera/photo.jpg"), b"jpeg").unwrap();
+    fs::write(source.join("contacts.vcf"), b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n").unwrap();
+    init_vault(&vault);
+    ok(lifeboat(&vault).args(["backup", "--from"]).arg(&source));
+
+    let log = vault.with_extension("xdg-state").join("lifeboat/lifeboat.log");
+    assert_eq!(mode(&log), 0o600, "the log");
+    assert_eq!(mode(log.parent().unwrap()), 0o700, "the log's folder");
+
+    let restored = work.path().join("restored");
+    ok(lifeboat(&vault).args(["restore", "latest", "--to"]).arg(&restored));
+    assert_eq!(mode(&restored), 0o700, "the restore folder Lifeboat created");
+    assert_eq!(mode(&restored.join("DCIM")), 0o700, "folders inside it");
+    assert_eq!(mode(&restored.join("DCIM/Camera/photo.jpg")), 0o600, "restored files");
+
+    for (format, name) in [("vcf", "contacts.vcf"), ("zip", "photos.zip")] {
+        let out = work.path().join(name);
+        ok(lifeboat(&vault).args(["export", "latest", "--format", format, "--out"]).arg(&out));
+        assert_eq!(mode(&out), 0o600, "{format} export");
+    }
+    let folder = work.path().join("exported photos");
+    ok(lifeboat(&vault).args(["export", "latest", "--format", "photos", "--out"]).arg(&folder));
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&folder.join("DCIM/Camera/photo.jpg")), 0o600);
+
+    // A folder the person made stays as they made it.
+    let theirs = work.path().join("theirs");
+    fs::create_dir(&theirs).unwrap();
+    ok(lifeboat(&vault).args(["restore", "latest", "--to"]).arg(&theirs));
+    assert_eq!(mode(&theirs), 0o755);
+}

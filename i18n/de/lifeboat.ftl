@@ -7,6 +7,7 @@ password-repeat-prompt = Noch einmal eingeben:
 password-mismatch = Die beiden Passwörter stimmen nicht überein; nichts wurde geändert.
 password-empty = Das Passwort darf nicht leer sein.
 password-no-terminal = Kein Passwort: Setzen Sie LIFEBOAT_PASSWORD oder starten Sie Lifeboat in einem Terminal.
+password-env-not-utf8 = { $name } ist kein gültiges UTF-8: Setzen Sie das Passwort als UTF-8-Text (oder entfernen Sie die Variable, um danach gefragt zu werden).
 password-lost-warning = Wichtig: Ihre Sicherungen lassen sich nur mit diesem Passwort öffnen. Geht es verloren, kann niemand (auch Lifeboat nicht) sie wiederherstellen. Bewahren Sie es sicher auf.
 password-changed = Das Passwort des Tresors wurde geändert.
 

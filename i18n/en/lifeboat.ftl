@@ -7,6 +7,7 @@ password-repeat-prompt = Type it again:
 password-mismatch = The two passwords differ; nothing was changed.
 password-empty = The password must not be empty.
 password-no-terminal = No password: set LIFEBOAT_PASSWORD or run Lifeboat in a terminal.
+password-env-not-utf8 = { $name } is not valid UTF-8: set it to the password as UTF-8 text (or unset it to be asked).
 password-lost-warning = Important: your backups can only be opened with this password. If it is lost, nobody (not even Lifeboat) can recover them. Write it down somewhere safe.
 password-changed = The vault password was changed.
 

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::output::{self, Console};
+use super::output::{self, Console, outln};
 use super::{BackupArgs, Failure, devices, exit, signals, snapshot_json};
 use crate::data::CategorySet;
 use crate::device::Device;
@@ -72,7 +72,7 @@ pub fn print_backup_summary(summary: &BackupSummary, as_json: bool) {
         }));
         return;
     }
-    println!(
+    outln!(
         "{}",
         t!(
             "backup-done",
@@ -84,7 +84,7 @@ pub fn print_backup_summary(summary: &BackupSummary, as_json: bool) {
         )
     );
     for (category, totals) in &snapshot.totals {
-        println!(
+        outln!(
             "  {}",
             t!(
                 "backup-category",
@@ -94,7 +94,7 @@ pub fn print_backup_summary(summary: &BackupSummary, as_json: bool) {
             )
         );
     }
-    println!(
+    outln!(
         "{}",
         t!(
             "backup-incremental",
@@ -105,9 +105,9 @@ pub fn print_backup_summary(summary: &BackupSummary, as_json: bool) {
         )
     );
     for (category, reason) in &snapshot.unavailable {
-        println!("  {}", t!("backup-unavailable", category = category.as_str(), reason = reason.clone()));
+        outln!("  {}", t!("backup-unavailable", category = category.as_str(), reason = reason.clone()));
     }
     for skipped in &snapshot.skipped {
-        println!("  {}", t!("backup-skipped", what = skipped.what.clone(), reason = skipped.reason.clone()));
+        outln!("  {}", t!("backup-skipped", what = skipped.what.clone(), reason = skipped.reason.clone()));
     }
 }

@@ -7,6 +7,7 @@
 //! waiting on the other end does the rest. Commands install this only once any password has been asked for,
 //! so Ctrl-C at a prompt still quits straight away.
 
+use super::output::errln;
 use crate::engine::Cancel;
 
 /// Makes SIGINT and SIGTERM cancel `cancel` from now on.
@@ -18,7 +19,7 @@ pub fn cancel_on_interrupt(cancel: &Cancel) {
     let cancel = cancel.clone();
     let spawned = std::thread::Builder::new().name("lifeboat-signals".into()).spawn(move || {
         if unix::wait(read_end) {
-            eprintln!("{}", crate::t!("interrupt-stopping"));
+            errln!("{}", crate::t!("interrupt-stopping"));
             cancel.cancel();
         }
     });

@@ -7,7 +7,7 @@ use clap::ValueEnum;
 
 use super::Failure;
 use super::backup::{left_out, print_backup_summary};
-use super::output::Console;
+use super::output::{Console, errln, outln};
 use crate::data::vcard::VcardWriteVersion;
 use crate::device::Device;
 use crate::device::import::{ImportError, open_import};
@@ -65,7 +65,7 @@ fn import_source(
                 .trim_end_matches(['\r', '\n'])
                 .to_string(),
         ),
-        None => std::env::var("LIFEBOAT_BACKUP_PASSWORD").ok(),
+        None => super::password::from_env("LIFEBOAT_BACKUP_PASSWORD")?,
     };
     let from_prompt = password.is_none();
     for _ in 0..3 {
@@ -84,7 +84,7 @@ fn import_source(
             Ok(device) => return Ok(device),
             Err(e) if (e.password_needed() || e.wrong_password()) && (from_prompt || password.is_none()) => {
                 if e.wrong_password() {
-                    eprintln!("{e}");
+                    errln!("{e}");
                 }
                 password = Some(super::password::ask_backup()?);
             }
@@ -146,7 +146,7 @@ pub fn export(
     let result = engine::export(vault, &snapshot, options, out, &console, cancel);
     console.finish();
     let summary = result?;
-    println!(
+    outln!(
         "{}",
         t!(
             "export-done",
@@ -156,7 +156,7 @@ pub fn export(
         )
     );
     for item in &summary.left_out {
-        println!("  {}", t!("export-left-out-item", path = item.path.clone(), reason = item.reason.clone()));
+        outln!("  {}", t!("export-left-out-item", path = item.path.clone(), reason = item.reason.clone()));
     }
     match summary.left_out.first() {
         None => Ok(()),
