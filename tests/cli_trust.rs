@@ -304,3 +304,29 @@ fn what_lifeboat_writes_about_a_person_is_private() {
     ok(lifeboat(&vault).args(["restore", "latest", "--to"]).arg(&theirs));
     assert_eq!(mode(&theirs), 0o755);
 }
+
+// Issue 10, finding 3, as the app restores: the engine itself refuses a folder device inside the vault, so every
+// face gets the check, not only the command line.
+#[test]
+fn the_engine_refuses_a_restore_into_the_vault_from_any_face() {
+    use lifeboat::device::folder::FolderDevice;
+    use lifeboat::engine::{self, Cancel, EngineError, RestoreOptions, Silent};
+    use lifeboat::vault::Vault;
+    let work = tempfile::tempdir().unwrap();
+    let vault_path = vault_with_collisions(work.path());
+    let before = contents(&vault_path);
+    let vault = Vault::open(&vault_path, PASSWORD).unwrap();
+    let snapshot = vault.find_snapshot("latest").unwrap();
+    let options =
+        RestoreOptions { policy: lifeboat::device::RestorePolicy { overwrite: true }, ..Default::default() };
+    for target in [vault_path.clone(), vault_path.join("snapshots")] {
+        let device = FolderDevice::new(&target).unwrap();
+        let error =
+            engine::restore(&vault, &snapshot, &device, &options, &Silent, &Cancel::new()).unwrap_err();
+        assert!(matches!(error, EngineError::TargetInVault { .. }), "{error:?}");
+    }
+    let device = FolderDevice::new(work.path()).unwrap();
+    let error = engine::restore(&vault, &snapshot, &device, &options, &Silent, &Cancel::new()).unwrap_err();
+    assert!(matches!(error, EngineError::TargetHoldsVault { .. }), "{error:?}");
+    assert_eq!(contents(&vault_path), before, "the vault is untouched");
+}
