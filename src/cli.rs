@@ -1,12 +1,15 @@
 //! The command line: the same engines as the app, for terminals and scripts. Non-interactive when
 //! `LIFEBOAT_PASSWORD` is set; results on stdout (`--json` where it helps), progress and notices on stderr,
 //! and an exit code that says what went wrong.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod backup;
 pub mod demo;
 mod devices;
 mod output;
 mod password;
 mod restore;
+mod signals;
 mod transfer;
 
 use std::path::PathBuf;
@@ -15,14 +18,13 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use crate::data::{CategorySet, UnknownCategory};
-use crate::device::adb::AndroidOptions;
-use crate::device::folder::FolderDevice;
-use crate::device::{Device, DeviceError, EntryKind};
-use crate::engine::{self, BackupOptions, Cancel, EngineError, PhotoQuality};
+use crate::device::{DeviceError, EntryKind};
+use crate::engine::{self, Cancel, EngineError};
 use crate::vault::{InitOptions, KdfParams, Snapshot, Vault, VaultError, VerifyOptions, rfc3339};
 use crate::{t, text};
 
-use output::Console;
+pub use output::terminal_safe;
+use output::{Console, errln, outln};
 
 /// Exit codes, documented in README.md.
 pub mod exit {
@@ -130,6 +132,9 @@ pub enum Command {
         /// For `photos` and `zip`: which categories' files (default: photos).
         #[arg(long, value_parser = parse_categories)]
         categories: Option<CategorySet>,
+        /// Replace the file (or, for `photos`, files in the folder) if already there.
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Back up a demo phone into a demo vault: the whole job, with no phone needed.
     Demo {
@@ -295,7 +300,12 @@ impl From<EngineError> for Failure {
         match error {
             EngineError::Vault(e) => e.into(),
             EngineError::Cancelled => Self { code: exit::CANCELLED, message: error.to_string() },
-            EngineError::BadPattern { .. } => Self::usage(error.to_string()),
+            EngineError::OutputExists(path) => {
+                Self::general(t!("export-exists", path = path.display().to_string()))
+            }
+            EngineError::BadPattern { .. }
+            | EngineError::TargetInVault { .. }
+            | EngineError::TargetHoldsVault { .. } => Self::usage(error.to_string()),
             other => Self::general(other.to_string()),
         }
     }
@@ -326,7 +336,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let password = password::new("LIFEBOAT_PASSWORD")?;
             let kdf = KdfParams { memory_kib: kdf_memory_mib * 1024, passes: kdf_passes, lanes: 1 };
             let mut vault = Vault::init_with(&path, &password, kdf, InitOptions { allow_non_empty })?;
-            println!("{}", t!("vault-created", path = path.display().to_string()));
+            outln!("{}", t!("vault-created", path = path.display().to_string()));
             if !no_recovery_code {
                 print_recovery_code(&vault.new_recovery_code(kdf)?);
             }
@@ -335,38 +345,21 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Vault(VaultCommand::RecoveryCode) => {
             let mut vault = open_vault(&cli.vault)?;
             print_recovery_code(&vault.new_recovery_code(KdfParams::default())?);
-            println!("{}", t!("recovery-code-replaced"));
+            outln!("{}", t!("recovery-code-replaced"));
             Ok(())
         }
-        Command::Backup(args) => {
-            let vault = open_vault(&cli.vault)?;
-            let device: Box<dyn Device> = match (&args.from, &args.device) {
-                (Some(from), _) => Box::new(FolderDevice::new(from)?),
-                (None, Some(id)) => {
-                    let options = AndroidOptions { include_apks: args.apks, ..AndroidOptions::default() };
-                    Box::new(devices::open(id, options)?)
-                }
-                (None, None) => return Err(Failure::usage(t!("backup-needs-source"))),
-            };
-            let mut options = BackupOptions {
-                categories: args.categories.unwrap_or_else(CategorySet::all),
-                photos: if args.space_saving { PhotoQuality::SpaceSaving } else { PhotoQuality::Original },
-                ..BackupOptions::default()
-            };
-            if let Some(seconds) = args.checkpoint_secs.filter(|s| s.is_finite() && *s > 0.0) {
-                options.checkpoint_interval = std::time::Duration::from_secs_f64(seconds);
-            }
-            let console = Console::new(cli.quiet);
-            let summary = engine::backup(&vault, device.as_ref(), &options, &console, &cancel);
-            console.finish();
-            print_backup_summary(&summary?, args.json);
-            Ok(())
-        }
+        Command::Backup(args) => backup::backup(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
         Command::Snapshots { json } => list_snapshots(&open_vault(&cli.vault)?, json),
         Command::Ls { snapshot, json } => list_items(&open_vault(&cli.vault)?, &snapshot, json),
-        Command::Restore(args) => restore::restore(&open_vault(&cli.vault)?, args, cli.quiet, &cancel),
+        Command::Restore(args) => {
+            let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
+            restore::restore(&vault, args, cli.quiet, &cancel)
+        }
         Command::Verify { sample, json } => {
-            verify(&open_vault(&cli.vault)?, sample, json, cli.quiet, &cancel)
+            let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
+            verify(&vault, sample, json, cli.quiet, &cancel)
         }
         Command::Forget { snapshots } => {
             let vault = open_vault(&cli.vault)?;
@@ -374,17 +367,18 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 snapshots.iter().map(|s| vault.find_snapshot(s)).collect::<Result<_, _>>()?;
             vault.forget(&found.iter().map(|s| s.id).collect::<Vec<_>>())?;
             for snapshot in found {
-                println!("{}", t!("snapshot-forgotten", id = snapshot.id.short()));
+                outln!("{}", t!("snapshot-forgotten", id = snapshot.id.short()));
             }
             Ok(())
         }
         Command::Prune => {
             let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
             let console = Console::new(cli.quiet);
             let report = vault.prune(&crate::engine::Meter::new(&console), &cancel);
             console.finish();
             let report = report?;
-            println!(
+            outln!(
                 "{}",
                 t!(
                     "prune-summary",
@@ -394,7 +388,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                 )
             );
             if report.packs_not_repacked_for_space > 0 {
-                println!("{}", t!("prune-no-room-to-repack", packs = report.packs_not_repacked_for_space));
+                outln!("{}", t!("prune-no-room-to-repack", packs = report.packs_not_repacked_for_space));
             }
             Ok(())
         }
@@ -402,9 +396,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             let mut vault = open_vault(&cli.vault)?;
             let new = password::new("LIFEBOAT_NEW_PASSWORD")?;
             vault.change_password(&new, KdfParams::default())?;
-            println!("{}", t!("password-changed"));
+            outln!("{}", t!("password-changed"));
             if vault.opened_with_recovery_code() {
-                println!("{}", t!("password-changed-by-recovery-code"));
+                outln!("{}", t!("password-changed-by-recovery-code"));
             }
             Ok(())
         }
@@ -425,7 +419,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
                     ),
                 }),
                 None => {
-                    println!("{}", t!("not-locked"));
+                    outln!("{}", t!("not-locked"));
                     Ok(())
                 }
             }
@@ -438,16 +432,16 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             cli.quiet,
             &cancel,
         ),
-        Command::Export { snapshot, format, out, categories } => transfer::export(
-            &open_vault(&cli.vault)?,
-            &snapshot,
-            format,
-            categories,
-            &out,
-            cli.quiet,
-            &cancel,
-        ),
-        Command::Demo { dir } => demo::run(dir, cli.quiet, &cancel),
+        Command::Export { snapshot, format, out, categories, overwrite } => {
+            let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
+            let options = engine::ExportOptions { format: format.into(), categories, overwrite };
+            transfer::export(&vault, &snapshot, &options, &out, cli.quiet, &cancel)
+        }
+        Command::Demo { dir } => {
+            signals::cancel_on_interrupt(&cancel);
+            demo::run(dir, cli.quiet, &cancel)
+        }
         Command::Devices { json } => devices::list(json),
         Command::Connect { address } => devices::connect(&address),
         Command::Disconnect { address } => devices::disconnect(&address),
@@ -469,68 +463,14 @@ fn open_vault(flag: &Option<PathBuf>) -> Result<Vault, Failure> {
 
 /// Shows a new recovery code once, on stdout, with what it is for.
 fn print_recovery_code(code: &crate::vault::RecoveryCode) {
-    println!("{}", t!("recovery-code-intro"));
-    println!();
-    println!("    {code}");
-    println!();
-    println!("{}", t!("recovery-code-keep"));
+    outln!("{}", t!("recovery-code-intro"));
+    outln!("");
+    outln!("    {code}");
+    outln!("");
+    outln!("{}", t!("recovery-code-keep"));
 }
 
-fn print_backup_summary(summary: &engine::BackupSummary, as_json: bool) {
-    let snapshot = &summary.snapshot;
-    if as_json {
-        output::json(&json!({
-            "snapshot": snapshot_json(snapshot),
-            "items_read": summary.items_read,
-            "items_unchanged": summary.items_unchanged,
-            "bytes_read": summary.bytes_read,
-            "new_bytes": summary.new_bytes,
-            "stored_bytes": summary.stored_bytes,
-            "seconds": summary.duration.as_secs_f64(),
-        }));
-        return;
-    }
-    println!(
-        "{}",
-        t!(
-            "backup-done",
-            id = snapshot.id.short(),
-            device = snapshot.device.name.clone(),
-            items = snapshot.items(),
-            size = text::bytes(snapshot.size()),
-            duration = text::duration(summary.duration)
-        )
-    );
-    for (category, totals) in &snapshot.totals {
-        println!(
-            "  {}",
-            t!(
-                "backup-category",
-                category = category.as_str(),
-                items = totals.items,
-                size = text::bytes(totals.bytes)
-            )
-        );
-    }
-    println!(
-        "{}",
-        t!(
-            "backup-incremental",
-            unchanged = summary.items_unchanged,
-            read = summary.items_read,
-            new = text::bytes(summary.new_bytes),
-            stored = text::bytes(summary.stored_bytes)
-        )
-    );
-    for (category, reason) in &snapshot.unavailable {
-        println!("  {}", t!("backup-unavailable", category = category.as_str(), reason = reason.clone()));
-    }
-    for skipped in &snapshot.skipped {
-        println!("  {}", t!("backup-skipped", what = skipped.what.clone(), reason = skipped.reason.clone()));
-    }
-}
-
-fn snapshot_json(s: &Snapshot) -> serde_json::Value {
+pub(crate) fn snapshot_json(s: &Snapshot) -> serde_json::Value {
     json!({
         "id": s.id.to_hex(),
         "short_id": s.id.short(),
@@ -552,7 +492,7 @@ fn snapshot_json(s: &Snapshot) -> serde_json::Value {
 fn list_snapshots(vault: &Vault, as_json: bool) -> Result<(), Failure> {
     let listing = vault.snapshots()?;
     for (id, error) in &listing.damaged {
-        eprintln!("{}", t!("snapshot-damaged", id = id.short(), reason = error.to_string()));
+        errln!("{}", t!("snapshot-damaged", id = id.short(), reason = error.to_string()));
     }
     if as_json {
         output::json(&serde_json::Value::Array(listing.snapshots.iter().map(snapshot_json).collect()));
@@ -636,7 +576,7 @@ fn verify(
     if as_json {
         output::json(&serde_json::to_value(&report).unwrap_or_default());
     } else {
-        println!(
+        outln!(
             "{}",
             t!(
                 "verify-summary",
@@ -647,10 +587,10 @@ fn verify(
             )
         );
         for problem in &report.problems {
-            println!("  {}", t!("verify-problem", problem = problem.clone()));
+            outln!("  {}", t!("verify-problem", problem = problem.clone()));
         }
         for item in &report.damaged_items {
-            println!(
+            outln!(
                 "  {}",
                 t!(
                     "verify-damaged-item",
@@ -661,12 +601,12 @@ fn verify(
             );
         }
         if report.unindexed_packs > 0 {
-            println!("  {}", t!("verify-unindexed", count = report.unindexed_packs));
+            outln!("  {}", t!("verify-unindexed", count = report.unindexed_packs));
         }
     }
     if report.is_ok() {
         if !as_json {
-            println!("{}", t!("verify-ok"));
+            outln!("{}", t!("verify-ok"));
         }
         Ok(())
     } else {

@@ -1,7 +1,7 @@
 //! Logging to stderr (warnings by default, more with `-v` or `RUST_LOG`) and to a log file under the
 //! platform's state directory, which keeps `info` and above so a failed backup can be explained afterwards.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -23,14 +23,19 @@ impl Log for Logger {
         // Dependencies are loud at debug level; keep their noise out unless asked for with RUST_LOG.
         let ours = record.target().starts_with("lifeboat");
         if record.level() <= self.stderr_level && (ours || self.stderr_level >= LevelFilter::Trace) {
-            eprintln!("lifeboat: {}: {}", record.level().as_str().to_lowercase(), record.args());
+            let message = record.args().to_string();
+            let message = crate::cli::terminal_safe(&message, false);
+            eprintln!("lifeboat: {}: {message}", record.level().as_str().to_lowercase());
         }
         if let Some(file) = &self.file
             && record.level() <= self.file_level
             && let Ok(mut file) = file.lock()
         {
             let now = humantime::format_rfc3339_millis(std::time::SystemTime::now());
-            let _ = writeln!(file, "{now} {:5} {} {}", record.level(), record.target(), record.args());
+            // One record, one line: a line break or an escape in a name must not forge records.
+            let message = record.args().to_string();
+            let message = crate::cli::terminal_safe(&message, false);
+            let _ = writeln!(file, "{now} {:5} {} {message}", record.level(), record.target());
         }
     }
 
@@ -59,9 +64,14 @@ pub fn init(verbosity: u8) {
         2 => LevelFilter::Debug,
         _ => LevelFilter::Trace,
     });
+    // The log names files and devices of a person's phone: private to the user, as the vault is.
     let file = log_file_path().and_then(|path| {
-        std::fs::create_dir_all(path.parent()?).ok()?;
-        OpenOptions::new().create(true).append(true).open(path).ok().map(Mutex::new)
+        crate::paths::create_private_dir_all(path.parent()?).ok()?;
+        let file = crate::paths::private_file().create(true).append(true).open(path).ok()?;
+        // A log an earlier version created readable by others is made private too.
+        #[cfg(unix)]
+        let _ = file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600));
+        Some(Mutex::new(file))
     });
     let file_level = LevelFilter::Info.max(stderr_level);
     let logger = Logger { stderr_level, file_level, file };

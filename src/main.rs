@@ -22,14 +22,14 @@ fn main() {
         // `lifeboat` alone opens the desktop app.
         if let Err(e) = lifeboat::gui::run() {
             log::error!("the app stopped: {e}");
-            eprintln!("lifeboat: {e}");
+            eprintln!("lifeboat: {}", cli::terminal_safe(&e.to_string(), true));
             std::process::exit(cli::exit::FAILURE);
         }
         return;
     }
     if let Err(failure) = cli::run(cli) {
         log::info!("failed: {}", failure.message);
-        eprintln!("lifeboat: {}", failure.message);
+        eprintln!("lifeboat: {}", cli::terminal_safe(&failure.message, true));
         std::process::exit(failure.code);
     }
 }

@@ -233,10 +233,14 @@ fn a_hostile_phone_never_writes_outside_and_its_traps_are_reported() {
     let state = tempfile::tempdir().unwrap();
     let phone = start(Profile::Hostile, state.path(), "LB-HOSTILE");
     let addr = phone.addr().to_string();
-    let output = ok(setup.cmd().args(["backup", "--device", &addr, "--json"]));
+    // The traps are left out of the backup, so it exits 6 (issue 10, finding 12), and the rest is kept.
+    let output = setup.cmd().args(["backup", "--device", &addr, "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(6), "{}", String::from_utf8_lossy(&output.stderr));
     let summary = json(&output);
     let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(summary["snapshot"]["complete"], true);
     let skipped = summary["snapshot"]["skipped"].as_array().unwrap();
+    assert_eq!(summary["left_out"].as_u64(), Some(skipped.len() as u64));
     let said: Vec<String> = skipped.iter().map(|s| format!("{}: {}", s["what"], s["reason"])).collect();
     for trap in ["lifeboat-escape", "Windows", "UTF-8", "control characters", "blank", "direction"] {
         assert!(said.iter().any(|s| s.contains(trap)), "{trap} not reported: {said:#?}");

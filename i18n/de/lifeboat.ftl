@@ -7,6 +7,7 @@ password-repeat-prompt = Noch einmal eingeben:
 password-mismatch = Die beiden Passwörter stimmen nicht überein; nichts wurde geändert.
 password-empty = Das Passwort darf nicht leer sein.
 password-no-terminal = Kein Passwort: Setzen Sie LIFEBOAT_PASSWORD oder starten Sie Lifeboat in einem Terminal.
+password-env-not-utf8 = { $name } ist kein gültiges UTF-8: Setzen Sie das Passwort als UTF-8-Text (oder entfernen Sie die Variable, um danach gefragt zu werden).
 password-lost-warning = Wichtig: Ihre Sicherungen lassen sich nur mit diesem Passwort öffnen. Geht es verloren, kann niemand (auch Lifeboat nicht) sie wiederherstellen. Bewahren Sie es sicher auf.
 password-changed = Das Passwort des Tresors wurde geändert.
 recovery-code-intro = Dein Wiederherstellungscode öffnet diesen Tresor, falls das Passwort je vergessen wird:
@@ -21,6 +22,7 @@ phase-finishing = Abschließen
 phase-verifying = Prüfen
 progress-line = { $items_done }/{ $items_total } Elemente, { $bytes_done } von { $bytes_total }, { $rate }, noch { $eta }
 notice-line = Warnung: { $subject }: { $message }
+interrupt-stopping = Wird angehalten: Was bisher kopiert wurde, bleibt erhalten. Drücken Sie noch einmal Strg+C, um sofort abzubrechen.
 
 ## Tresor
 vault-created = Neuer Tresor in { $path } angelegt.
@@ -38,6 +40,10 @@ backup-category = { $category }: { $items } Elemente, { $size }
 backup-incremental = { $unchanged } Elemente seit der letzten Sicherung unverändert, { $read } gelesen; { $new } neue Daten, { $stored } im Tresor hinzugekommen.
 backup-unavailable = { $category } ist nicht verfügbar: { $reason }
 backup-skipped = ausgelassen: { $what }: { $reason }
+backup-left-out = { $count ->
+    [one] Ein Element fehlt in der Sicherung (der Rest ist gesichert): { $first }
+   *[other] { $count } Elemente fehlen in der Sicherung (der Rest ist gesichert); das erste: { $first }
+}
 
 ## Listen
 col-id = ID
@@ -85,6 +91,12 @@ export-html-title = Nachrichten
 import-missing = Unter { $path } gibt es nichts.
 import-unknown = Lifeboat kann { $path } nicht importieren: Geben Sie einen iPhone-Sicherungsordner (Finder, iTunes), eine Android-Sicherung (adb backup), eine vCard-Datei (.vcf) oder einen Export von SMS Backup & Restore (.xml) an.
 export-done = { $count } Elemente ({ $size }) nach { $out } exportiert.
+export-exists = { $path } ist schon vorhanden und wurde nicht ersetzt: Wählen Sie einen anderen Namen oder ersetzen Sie die Datei mit --overwrite.
+export-left-out-item = nicht exportiert: { $path }: { $reason }
+export-incomplete = { $count ->
+    [one] Ein Element wurde nicht exportiert: { $first }
+   *[other] { $count } Elemente wurden nicht exportiert; das erste: { $first }
+}
 
 ## Übertragbarkeit zwischen Geräten
 fidelity-imessage-flattened = iMessage-Effekte, Reaktionen und Änderungen werden zu einfachem Text.

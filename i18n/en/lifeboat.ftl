@@ -7,6 +7,7 @@ password-repeat-prompt = Type it again:
 password-mismatch = The two passwords differ; nothing was changed.
 password-empty = The password must not be empty.
 password-no-terminal = No password: set LIFEBOAT_PASSWORD or run Lifeboat in a terminal.
+password-env-not-utf8 = { $name } is not valid UTF-8: set it to the password as UTF-8 text (or unset it to be asked).
 password-lost-warning = Important: your backups can only be opened with this password. If it is lost, nobody (not even Lifeboat) can recover them. Write it down somewhere safe.
 password-changed = The vault password was changed.
 recovery-code-intro = Your recovery code opens this vault if the password is ever forgotten:
@@ -21,6 +22,7 @@ phase-finishing = Finishing
 phase-verifying = Verifying
 progress-line = { $items_done }/{ $items_total } items, { $bytes_done } of { $bytes_total }, { $rate }, { $eta } left
 notice-line = warning: { $subject }: { $message }
+interrupt-stopping = Stopping: what was copied so far is kept. Press Ctrl-C again to stop at once.
 
 ## Vault
 vault-created = Created a new vault at { $path }.
@@ -38,6 +40,10 @@ backup-category = { $category }: { $items } items, { $size }
 backup-incremental = { $unchanged } items unchanged since the last backup, { $read } read; { $new } of new data, { $stored } added to the vault.
 backup-unavailable = { $category } is not available: { $reason }
 backup-skipped = left out { $what }: { $reason }
+backup-left-out = { $count ->
+    [one] One item was left out of the backup (the rest is kept): { $first }
+   *[other] { $count } items were left out of the backup (the rest is kept); the first: { $first }
+}
 
 ## Listing
 col-id = ID
@@ -85,6 +91,12 @@ export-html-title = Messages
 import-missing = There is nothing at { $path }.
 import-unknown = Lifeboat cannot import { $path }: give an iPhone backup folder (Finder, iTunes), an Android backup file (adb backup), a vCard file (.vcf) or an SMS Backup & Restore export (.xml).
 export-done = Exported { $count } items ({ $size }) to { $out }.
+export-exists = { $path } already exists and was not replaced: choose another name, or pass --overwrite to replace it.
+export-left-out-item = not exported: { $path }: { $reason }
+export-incomplete = { $count ->
+    [one] One item was not exported: { $first }
+   *[other] { $count } items were not exported; the first: { $first }
+}
 
 ## Fidelity of cross-device restores
 fidelity-imessage-flattened = iMessage effects, reactions and edits become plain text.

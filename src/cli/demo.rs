@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use image::{ImageBuffer, Rgb};
 
-use super::{Failure, output::Console, print_backup_summary};
+use super::Failure;
+use super::backup::{left_out, print_backup_summary};
+use super::output::{Console, errln, outln};
 use crate::data::CategorySet;
 use crate::device::Device;
 use crate::device::adb::{AdbTarget, AndroidDevice, AndroidOptions, ConnectOptions};
@@ -48,7 +50,7 @@ pub fn run(dir: Option<PathBuf>, quiet: bool, cancel: &Cancel) -> Result<(), Fai
     let vault = if Vault::exists(&vault_dir) {
         Vault::open(&vault_dir, &password)?
     } else {
-        eprintln!("{}", t!("password-lost-warning"));
+        errln!("{}", t!("password-lost-warning"));
         Vault::init(&vault_dir, &password, KdfParams::default())?
     };
     // The demo keeps its own ADB key, so it never touches (or needs) the person's ~/.android.
@@ -56,7 +58,7 @@ pub fn run(dir: Option<PathBuf>, quiet: bool, cancel: &Cancel) -> Result<(), Fai
     let target = AdbTarget::Tcp(phone.addr().to_string());
     let device = AndroidDevice::connect(&target, &connect, AndroidOptions::default())
         .map_err(|e| Failure::general(e.to_string()))?;
-    println!(
+    outln!(
         "{}",
         t!(
             "demo-intro",
@@ -71,8 +73,9 @@ pub fn run(dir: Option<PathBuf>, quiet: bool, cancel: &Cancel) -> Result<(), Fai
     console.finish();
     let summary = summary?;
     print_backup_summary(&summary, false);
+    left_out(&summary)?;
     let count = vault.snapshots()?.snapshots.len();
-    println!(
+    outln!(
         "{}",
         t!("demo-next", count = count, vault = vault_dir.display().to_string(), password = password.clone())
     );

@@ -10,7 +10,8 @@ use crate::device::discovery::{self, FoundDevice, Remembered, ScanOptions};
 use crate::device::sim::android::{self, AndroidSimOptions, AuthMode, Profile, Refusal};
 use crate::{t, text};
 
-use super::{Failure, output};
+use super::Failure;
+use super::output::{self, errln, outln};
 
 /// `lifeboat sim android` options.
 #[derive(Debug, clap::Args)]
@@ -58,7 +59,7 @@ pub fn list(as_json: bool) -> Result<(), Failure> {
         return Ok(());
     }
     if devices.is_empty() {
-        println!("{}", t!("devices-none"));
+        outln!("{}", t!("devices-none"));
         return Ok(());
     }
     let mut rows =
@@ -74,7 +75,7 @@ pub fn list(as_json: bool) -> Result<(), Failure> {
     }
     output::table(&rows);
     for device in devices.iter().filter(|d| !d.state.is_ready()) {
-        println!("{}", t!("device-hint", id = device.id.clone(), hint = device.state.hint()));
+        outln!("{}", t!("device-hint", id = device.id.clone(), hint = device.state.hint()));
     }
     Ok(())
 }
@@ -104,7 +105,7 @@ pub fn connect(address: &str) -> Result<(), Failure> {
     let mut remembered = Remembered::load(&dir).map_err(|e| Failure::general(e.to_string()))?;
     remembered.add(&address);
     remembered.save(&dir).map_err(|e| Failure::general(e.to_string()))?;
-    println!("{}", t!("connected", name = found.name.clone(), id = found.id.clone(), address = address));
+    outln!("{}", t!("connected", name = found.name.clone(), id = found.id.clone(), address = address));
     Ok(())
 }
 
@@ -116,7 +117,7 @@ pub fn disconnect(address: &str) -> Result<(), Failure> {
         return Err(Failure::usage(t!("not-remembered", address = address.to_string())));
     }
     remembered.save(&dir).map_err(|e| Failure::general(e.to_string()))?;
-    println!("{}", t!("disconnected", address = address.to_string()));
+    outln!("{}", t!("disconnected", address = address.to_string()));
     Ok(())
 }
 
@@ -137,7 +138,7 @@ pub fn open(id: &str, options: AndroidOptions) -> Result<AndroidDevice, Failure>
 fn connect_options() -> ConnectOptions {
     let mut options = ConnectOptions {
         on_allow_prompt: Some(std::sync::Arc::new(|phone: &str| {
-            eprintln!("{}", t!("allow-prompt", phone = phone.to_string()));
+            errln!("{}", t!("allow-prompt", phone = phone.to_string()));
         })),
         ..ConnectOptions::default()
     };
@@ -167,7 +168,7 @@ pub fn sim_android(args: SimAndroidArgs) -> Result<(), Failure> {
         options.serial = serial;
     }
     let sim = android::start(options).map_err(|e| Failure::general(e.to_string()))?;
-    println!("{}", t!("sim-listening", address = sim.addr().to_string(), serial = sim.serial().to_string()));
+    outln!("{}", t!("sim-listening", address = sim.addr().to_string(), serial = sim.serial().to_string()));
     use std::io::Write;
     let _ = std::io::stdout().flush();
     sim.wait();

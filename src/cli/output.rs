@@ -1,6 +1,13 @@
 //! What the command line prints: progress (a bar on a terminal, a plain line every few seconds otherwise,
 //! always on stderr so stdout stays clean for results and JSON) and simple aligned tables.
+//!
+//! Every line goes out through here ([`outln!`](outln), [`errln!`](errln), [`table`], [`json`]): file names, device
+//! names and warnings quoting a file's content come from strangers, and a name holding an escape sequence must
+//! be seen, not obeyed by the terminal. The rest of the command line is kept from printing any other way by
+//! `clippy::print_stdout` and `clippy::print_stderr`.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -11,6 +18,57 @@ use crate::engine::{Notice, Phase, Progress, Status};
 use crate::{t, text};
 
 const PLAIN_EVERY: Duration = Duration::from_secs(5);
+
+/// Prints a line on stdout, its control characters escaped (see [`terminal_safe`]).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stdout_line(&format!($($arg)*))
+    };
+}
+
+/// Prints a line on stderr, its control characters escaped (see [`terminal_safe`]).
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stderr_line(&format!($($arg)*))
+    };
+}
+
+pub(crate) use {errln, outln};
+
+/// Whether `c` must not reach a terminal as it is: C0 and C1 control characters (escape sequences, carriage
+/// return, backspace, bell) and the text-direction overrides that disguise a name's real extension.
+fn unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character a terminal would obey shown escaped instead (`\u{1b}`, `\r`, `\t`), as the ADB
+/// listing shows hostile names (`char::escape_debug`). With `keep_lines`, line breaks stay: Lifeboat's own
+/// messages can span lines.
+pub fn terminal_safe(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let escape = |c: char| unsafe_char(c) && !(keep_lines && c == '\n');
+    if !text.chars().any(escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !escape(c) => safe.push(c),
+            c if c.is_control() => safe.extend(c.escape_debug()),
+            c => safe.extend(c.escape_unicode()),
+        }
+    }
+    Cow::Owned(safe)
+}
+
+/// Prints one line (or several, for a message of Lifeboat's that spans lines) on stdout.
+pub fn stdout_line(line: &str) {
+    println!("{}", terminal_safe(line, true));
+}
+
+/// Prints one line on stderr.
+pub fn stderr_line(line: &str) {
+    eprintln!("{}", terminal_safe(line, true));
+}
 
 /// Progress for a terminal or a log.
 pub struct Console {
@@ -87,15 +145,18 @@ impl Progress for Console {
     fn notice(&self, notice: &Notice) {
         let line = t!("notice-line", subject = notice.subject.clone(), message = notice.message.clone());
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| stderr_line(&line)),
+            None => stderr_line(&line),
         }
         log::info!("{}: {}", notice.subject, notice.message);
     }
 }
 
-/// Prints rows as left-aligned columns; the first row is the header.
+/// Prints rows as left-aligned columns; the first row is the header. A cell is one line: a line break in a
+/// name is shown escaped too.
 pub fn table(rows: &[Vec<String>]) {
+    let rows: Vec<Vec<Cow<'_, str>>> =
+        rows.iter().map(|row| row.iter().map(|cell| terminal_safe(cell, false)).collect()).collect();
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|cell| cell.chars().count()).max().unwrap_or(0))
@@ -114,7 +175,31 @@ pub fn table(rows: &[Vec<String>]) {
     }
 }
 
-/// Prints a value as pretty JSON on stdout.
+/// Prints a value as pretty JSON on stdout. JSON escapes C0 controls itself; C1 controls and direction
+/// overrides are escaped as `\uXXXX` too, which leaves the same JSON value.
 pub fn json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into()));
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into());
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        if unsafe_char(c) && c != '\n' {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
+        }
+    }
+    println!("{safe}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_a_terminal_would_obey() {
+        assert_eq!(terminal_safe("IMG_1.jpg", false), "IMG_1.jpg");
+        assert_eq!(terminal_safe("a\u{1b}[31mb\rc\u{9b}d\u{7}", false), r"a\u{1b}[31mb\rc\u{9b}d\u{7}");
+        assert_eq!(terminal_safe("gpj\u{202e}.exe", false), r"gpj\u{202e}.exe");
+        assert_eq!(terminal_safe("one\ntwo", true), "one\ntwo");
+        assert_eq!(terminal_safe("one\ntwo", false), r"one\ntwo");
+    }
 }

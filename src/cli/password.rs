@@ -4,11 +4,12 @@
 use std::io::IsTerminal;
 
 use super::Failure;
+use super::output::errln;
 use crate::t;
 
 /// The vault password.
 pub fn current() -> Result<String, Failure> {
-    if let Ok(password) = std::env::var("LIFEBOAT_PASSWORD") {
+    if let Some(password) = from_env("LIFEBOAT_PASSWORD")? {
         return Ok(password);
     }
     ask(&t!("password-prompt"))
@@ -16,10 +17,10 @@ pub fn current() -> Result<String, Failure> {
 
 /// A new password, typed twice; `env` names a variable that can supply it instead.
 pub fn new(env: &str) -> Result<String, Failure> {
-    if let Ok(password) = std::env::var(env) {
+    if let Some(password) = from_env(env)? {
         return check_strength(password);
     }
-    eprintln!("{}", t!("password-lost-warning"));
+    errln!("{}", t!("password-lost-warning"));
     let first = ask(&t!("password-new-prompt"))?;
     let second = ask(&t!("password-repeat-prompt"))?;
     if first != second {
@@ -36,6 +37,18 @@ pub fn ask_backup() -> Result<String, Failure> {
         return Err(Failure::usage(t!("password-backup-no-terminal")));
     }
     ask(&t!("password-backup-prompt"))
+}
+
+/// The password in the variable `name`, if set. One that is not valid UTF-8 is refused by name: taking it as
+/// unset would ask for a password, or say there is none, when the person did give one.
+pub fn from_env(name: &str) -> Result<Option<String>, Failure> {
+    match std::env::var(name) {
+        Ok(password) => Ok(Some(password)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Failure::usage(t!("password-env-not-utf8", name = name)))
+        }
+    }
 }
 
 fn check_strength(password: String) -> Result<String, Failure> {

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::output::{self, Console};
+use super::output::{self, Console, errln, outln};
 use super::{Failure, RestoreArgs, devices, exit};
 use crate::device::adb::AndroidOptions;
 use crate::device::folder::FolderDevice;
@@ -21,6 +21,9 @@ pub fn restore(
     cancel: &engine::Cancel,
 ) -> Result<(), Failure> {
     let snapshot = vault.find_snapshot(&args.snapshot)?;
+    if let Some(to) = &args.to {
+        engine::check_target(vault.root(), to)?;
+    }
     // Planning a restore into a folder that does not exist yet must not create it: a plan writes nothing.
     if args.plan
         && args.device.is_none()
@@ -106,7 +109,7 @@ fn show_plan(
         })),
         Ok(plans) => print_plan(snapshot, target, &plans),
         Err(failure) if args.plan => return Err(failure),
-        Err(failure) => eprintln!("{}", failure.message),
+        Err(failure) => errln!("{}", failure.message),
     }
     Ok(())
 }
@@ -132,12 +135,9 @@ fn plans_json(plans: &[CategoryPlan]) -> serde_json::Value {
 
 /// Prints the fidelity report: per category how many records go as they are, are converted, or stay behind.
 fn print_plan(snapshot: &Snapshot, target: &DeviceIdentity, plans: &[CategoryPlan]) {
-    println!(
-        "{}",
-        t!("fidelity-header", source = snapshot.device.name.clone(), target = target.name.clone())
-    );
+    outln!("{}", t!("fidelity-header", source = snapshot.device.name.clone(), target = target.name.clone()));
     if plans.is_empty() {
-        println!("  {}", t!("fidelity-nothing"));
+        outln!("  {}", t!("fidelity-nothing"));
         return;
     }
     let mut rows = vec![vec![t!("col-category"), t!("col-as-is"), t!("col-converted"), t!("col-cannot")]];
@@ -152,10 +152,7 @@ fn print_plan(snapshot: &Snapshot, target: &DeviceIdentity, plans: &[CategoryPla
     output::table(&rows);
     for plan in plans {
         for reason in &plan.reasons {
-            println!(
-                "  {}",
-                t!("fidelity-reason", category = plan.category.as_str(), reason = reason.text())
-            );
+            outln!("  {}", t!("fidelity-reason", category = plan.category.as_str(), reason = reason.text()));
         }
     }
 }
@@ -174,7 +171,7 @@ fn count(value: Option<u64>) -> String {
 }
 
 fn print_summary(target_name: &str, summary: &RestoreSummary) {
-    println!(
+    outln!(
         "{}",
         t!(
             "restore-done",
@@ -218,7 +215,7 @@ fn print_summary(target_name: &str, summary: &RestoreSummary) {
         print_row_details(row, summary);
     }
     for failure in &summary.failures {
-        println!(
+        outln!(
             "  {}",
             t!("restore-failed-item", path = failure.path.clone(), reason = failure.reason.clone())
         );
@@ -229,21 +226,21 @@ fn print_summary(target_name: &str, summary: &RestoreSummary) {
 fn print_row_details(row: &CategoryReport, summary: &RestoreSummary) {
     let category = row.category.as_str();
     for reason in &row.reasons {
-        println!("  {}", t!("fidelity-reason", category = category, reason = reason.text()));
+        outln!("  {}", t!("fidelity-reason", category = category, reason = reason.text()));
     }
     // Conversions done by the restore itself (HEIC photos) can fall short of the plan: a file that only claims
     // to be HEIC goes as it is, and its note says so.
     if row.converted > 0 || (row.will_convert > 0 && row.category == crate::data::Category::Photos) {
-        println!(
+        outln!(
             "  {}",
             t!("report-converted", category = category, done = row.converted, planned = row.will_convert)
         );
     }
     if !matches!(row.check, Check::Matches | Check::NotCounted { reason: None }) {
-        println!("  {}", t!("report-line", category = category, explanation = row.check.text()));
+        outln!("  {}", t!("report-line", category = category, explanation = row.check.text()));
     }
     // Every category in words too, so what was restored, already there and refused reads plainly.
-    println!(
+    outln!(
         "  {}",
         t!(
             "restore-category",
@@ -255,7 +252,7 @@ fn print_row_details(row: &CategoryReport, summary: &RestoreSummary) {
         )
     );
     for note in summary.categories.get(&row.category).map(|c| c.notes.as_slice()).unwrap_or_default() {
-        println!("  {}", t!("restore-note", note = note.clone()));
+        outln!("  {}", t!("restore-note", note = note.clone()));
     }
 }
 

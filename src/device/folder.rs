@@ -68,10 +68,11 @@ impl FolderDevice {
         Ok(Self { root: canonical, identity })
     }
 
-    /// Creates `root` if needed, then opens it: the usual way to get a restore target.
+    /// Creates `root` if needed (private to the user: it will hold a person's data), then opens it: the usual
+    /// way to get a restore target.
     pub fn create(root: impl Into<PathBuf>) -> Result<Self, DeviceError> {
         let root = root.into();
-        fs::create_dir_all(&root).map_err(|e| DeviceError::io("create", &root, e))?;
+        crate::paths::create_private_dir_all(&root).map_err(|e| DeviceError::io("create", &root, e))?;
         Self::new(root)
     }
 
@@ -233,6 +234,10 @@ impl Device for FolderDevice {
     fn restorer(&self, policy: RestorePolicy) -> Result<Box<dyn Restorer + '_>, DeviceError> {
         Ok(Box::new(FolderRestorer { root: self.root.clone(), policy, dir_times: Vec::new() }))
     }
+
+    fn local_folder(&self) -> Option<&Path> {
+        Some(&self.root)
+    }
 }
 
 /// Writes items under a root folder, refusing anything that would land outside it.
@@ -265,7 +270,8 @@ impl FolderRestorer {
                 Ok(meta) if meta.is_dir() => {}
                 Ok(_) => return Err(DeviceError::AlreadyExists(path)),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    fs::create_dir(&path).map_err(|e| DeviceError::io("create", &path, e))?;
+                    crate::paths::create_private_dir(&path)
+                        .map_err(|e| DeviceError::io("create", &path, e))?;
                 }
                 Err(e) => return Err(DeviceError::io("read", &path, e)),
             }
@@ -338,8 +344,10 @@ fn file_time(ns: i64) -> filetime::FileTime {
 fn set_mode(path: &Path, mode: Option<u32>) {
     use std::os::unix::fs::PermissionsExt;
     if let Some(mode) = mode {
-        // Never restore set-uid/set-gid bits from a backup: they are a privilege, not data.
-        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o777));
+        // Never restore set-uid/set-gid bits from a backup: they are a privilege, not data. Nor the group's
+        // and others' bits: restored files are a person's data, private to them (the owner's bits, such as
+        // "executable", are kept).
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700));
     }
 }
 
@@ -355,7 +363,8 @@ impl Restorer for FolderRestorer {
                 match fs::symlink_metadata(&path) {
                     Ok(meta) if meta.is_dir() => {}
                     Ok(_) => return Err(DeviceError::AlreadyExists(path)),
-                    Err(_) => fs::create_dir(&path).map_err(|e| DeviceError::io("create", &path, e))?,
+                    Err(_) => crate::paths::create_private_dir(&path)
+                        .map_err(|e| DeviceError::io("create", &path, e))?,
                 }
                 if let Some(mtime) = entry.mtime_ns {
                     self.dir_times.push((path, mtime));

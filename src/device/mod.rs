@@ -180,4 +180,10 @@ pub trait Device: Send + Sync {
 
     /// Prepares to write items back.
     fn restorer(&self, policy: RestorePolicy) -> Result<Box<dyn Restorer + '_>, DeviceError>;
+
+    /// The folder on this computer that a restore writes into, for devices that are one (so a restore can
+    /// refuse a folder inside a vault).
+    fn local_folder(&self) -> Option<&std::path::Path> {
+        None
+    }
 }

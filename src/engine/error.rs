@@ -35,6 +35,29 @@ pub enum EngineError {
         #[source]
         source: std::io::Error,
     },
+    /// A restore or export target inside a vault, where writing would destroy backups.
+    #[error(
+        "\"{target}\" is inside the vault \"{vault}\": writing there would destroy backups; choose another folder"
+    )]
+    TargetInVault {
+        /// The target as given.
+        target: std::path::PathBuf,
+        /// The vault found around it.
+        vault: std::path::PathBuf,
+    },
+    /// A restore or export target that holds the vault being read.
+    #[error(
+        "\"{target}\" holds the vault \"{vault}\": writing there could overwrite backups; choose another folder"
+    )]
+    TargetHoldsVault {
+        /// The target as given.
+        target: std::path::PathBuf,
+        /// The vault inside it.
+        vault: std::path::PathBuf,
+    },
+    /// The export file is already there and replacing it was not asked for.
+    #[error("\"{}\" already exists and was not replaced", .0.display())]
+    OutputExists(std::path::PathBuf),
     /// A malformed `--include` pattern.
     #[error("the pattern \"{pattern}\" is not valid: {reason}")]
     BadPattern {

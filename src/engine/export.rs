@@ -16,7 +16,7 @@ use crate::device::RestorePolicy;
 use crate::device::folder::FolderDevice;
 use crate::vault::{BlobReader, Index, Node, Snapshot, Vault};
 
-use super::{Cancel, EngineError, Progress, RestoreOptions};
+use super::{Cancel, EngineError, Progress, RestoreFailure, RestoreOptions};
 
 /// What to export to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,17 @@ pub enum ExportFormat {
     Zip,
 }
 
+/// How an export writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// What to write.
+    pub format: ExportFormat,
+    /// What goes into a folder or zip export (`None`: photos and videos); record formats ignore it.
+    pub categories: Option<CategorySet>,
+    /// Replace a file that is already there (the export file, or files in the export folder).
+    pub overwrite: bool,
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportSummary {
@@ -44,6 +55,8 @@ pub struct ExportSummary {
     pub bytes: u64,
     /// Where.
     pub out: PathBuf,
+    /// Items that were not exported, with the reason (a file already in the folder, a damaged item).
+    pub left_out: Vec<RestoreFailure>,
 }
 
 /// Reads items and record documents of one snapshot.
@@ -154,52 +167,65 @@ fn output_error(path: impl Into<PathBuf>, source: io::Error) -> EngineError {
     EngineError::Output { path: path.into(), source }
 }
 
-/// Exports `snapshot` as `format` to `out` (a file, or a folder for [`ExportFormat::Folder`]). `categories`
-/// chooses what goes into a folder or zip export (photos and videos by default); record formats ignore it.
+/// Exports `snapshot` to `out` (a file, or a folder for [`ExportFormat::Folder`]). An existing file is kept
+/// unless `options.overwrite` says otherwise; a file export is written beside its target and renamed at the end,
+/// so a failed export never leaves half a file under the real name.
 pub fn export(
     vault: &Vault,
     snapshot: &Snapshot,
-    format: ExportFormat,
-    categories: Option<&CategorySet>,
+    options: &ExportOptions,
     out: &Path,
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<ExportSummary, EngineError> {
+    super::check_target(vault.root(), out)?;
     let categories =
-        categories.cloned().unwrap_or_else(|| [Category::Photos].into_iter().collect::<CategorySet>());
-    if format == ExportFormat::Folder {
+        options.categories.clone().unwrap_or_else(|| [Category::Photos].into_iter().collect::<CategorySet>());
+    if options.format == ExportFormat::Folder {
         let target = FolderDevice::create(out)?;
-        let options = RestoreOptions {
+        let restore = RestoreOptions {
             categories: Some(categories),
             include: Vec::new(),
-            policy: RestorePolicy::default(),
+            policy: RestorePolicy { overwrite: options.overwrite },
         };
-        let summary = super::restore(vault, snapshot, &target, &options, progress, cancel)?;
-        return Ok(ExportSummary { count: summary.restored(), bytes: summary.bytes, out: out.to_path_buf() });
+        let summary = super::restore(vault, snapshot, &target, &restore, progress, cancel)?;
+        return Ok(ExportSummary {
+            count: summary.restored(),
+            bytes: summary.bytes,
+            out: out.to_path_buf(),
+            left_out: summary.failures,
+        });
+    }
+    if !options.overwrite && out.symlink_metadata().is_ok() {
+        return Err(EngineError::OutputExists(out.to_path_buf()));
     }
     let index = vault.load_index()?;
     let items = SnapshotItems::load(vault, &index, snapshot)?;
-    // Written beside the target and renamed at the end: a failed export never leaves half a file behind.
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    // The temporary file is private (0600) and stays so: an export is a person's data.
     let mut part = tempfile::Builder::new()
         .prefix(".lifeboat-export-")
         .tempfile_in(parent)
         .map_err(|e| output_error(parent, e))?;
+    let mut left_out = Vec::new();
     let count = {
         let mut writer = BufWriter::new(part.as_file_mut());
-        let count = write_format(&items, format, &categories, &mut writer, cancel)?;
+        let count = write_format(&items, options.format, &categories, &mut writer, &mut left_out, cancel)?;
         writer.flush().map_err(|e| output_error(out, e))?;
         count
     };
+    part.as_file().sync_all().map_err(|e| output_error(out, e))?;
     let bytes = part.as_file().metadata().map(|m| m.len()).unwrap_or(0);
-    part.persist(out).map_err(|e| output_error(out, e.error))?;
-    // Temporary files are private (0600); an export is an ordinary document the person will share.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(out, std::fs::Permissions::from_mode(0o644));
+    if options.overwrite {
+        part.persist(out).map_err(|e| output_error(out, e.error))?;
+    } else {
+        // Another program may have put a file there meanwhile: still never replace it.
+        part.persist_noclobber(out).map_err(|e| match e.error.kind() {
+            io::ErrorKind::AlreadyExists => EngineError::OutputExists(out.to_path_buf()),
+            _ => output_error(out, e.error),
+        })?;
     }
-    Ok(ExportSummary { count, bytes, out: out.to_path_buf() })
+    Ok(ExportSummary { count, bytes, out: out.to_path_buf(), left_out })
 }
 
 fn write_format(
@@ -207,6 +233,7 @@ fn write_format(
     format: ExportFormat,
     categories: &CategorySet,
     out: &mut dyn Write,
+    left_out: &mut Vec<RestoreFailure>,
     cancel: &Cancel,
 ) -> Result<u64, EngineError> {
     let io = |e: io::Error| output_error("the export", e);
@@ -251,7 +278,7 @@ fn write_format(
                 .map_err(|e| document_error("messages", e))?;
             Ok(count)
         }
-        ExportFormat::Zip => write_zip(items, categories, out, cancel),
+        ExportFormat::Zip => write_zip(items, categories, out, left_out, cancel),
         ExportFormat::Folder => Ok(0),
     }
 }
@@ -260,11 +287,13 @@ fn document_error(what: &str, error: impl std::fmt::Display) -> EngineError {
     EngineError::Document { path: what.into(), reason: error.to_string() }
 }
 
-/// Files of `categories` into a zip, stored (not compressed), with their modification times.
+/// Files of `categories` into a zip, stored (not compressed), with their modification times. A file whose
+/// content cannot be read back is left out, and named in `left_out`; the rest goes on.
 fn write_zip(
     items: &SnapshotItems<'_>,
     categories: &CategorySet,
     out: &mut dyn Write,
+    left_out: &mut Vec<RestoreFailure>,
     cancel: &Cancel,
 ) -> Result<u64, EngineError> {
     // The zip writer needs to seek back to patch sizes; spool through a temporary file.
@@ -288,10 +317,13 @@ fn write_zip(
             zip.start_file(node.entry.path.as_str(), options).map_err(zip_error)?;
             let mut content = items.content(node);
             if let Err(e) = io::copy(&mut content, &mut zip) {
-                return Err(content
-                    .take_failure()
-                    .map(EngineError::from)
-                    .unwrap_or_else(|| output_error("the zip file", e)));
+                let Some(damage) = content.take_failure() else {
+                    return Err(output_error("the zip file", e));
+                };
+                zip.abort_file().map_err(zip_error)?;
+                left_out
+                    .push(RestoreFailure { path: node.entry.path.to_string(), reason: damage.to_string() });
+                continue;
             }
             count += 1;
         }

@@ -14,14 +14,16 @@ mod fidelity;
 mod fidelity_matrix;
 mod report;
 mod restore;
+mod target;
 
 pub use backup::{BackupOptions, BackupSummary, ORIGINAL_SIZE, PhotoQuality, backup};
 pub use error::EngineError;
-pub use export::{ExportFormat, ExportSummary, SnapshotItems, export};
+pub use export::{ExportFormat, ExportOptions, ExportSummary, SnapshotItems, export};
 pub use fidelity::{
     CategoryPlan, Platform, Reason, Target, Transfer, category_rule, file_rule, message_rule, photo_rule,
     plan, setting_rule, shows_heic,
 };
 pub use fidelity_matrix::{Cell, SOURCE_TITLES, TARGETS, matrix_cell, matrix_markdown};
 pub use report::{CategoryReport, Check};
-pub use restore::{RestoreOptions, RestoreSummary, restore, restore_plan};
+pub use restore::{RestoreFailure, RestoreOptions, RestoreSummary, restore, restore_plan};
+pub use target::{check_target, looks_like_vault};

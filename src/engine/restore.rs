@@ -137,6 +137,9 @@ pub fn restore(
     cancel: &Cancel,
 ) -> Result<RestoreSummary, EngineError> {
     let started = Instant::now();
+    if let Some(folder) = target.local_folder() {
+        super::check_target(vault.root(), folder)?;
+    }
     let meter = Meter::new(progress);
     meter.phase(Phase::Scanning);
     let include = include_set(&options.include)?;

@@ -89,10 +89,19 @@ impl DiskCache {
     }
 
     fn write_sealed(&self, path: &Path, key: &ThumbKey, content: &[u8]) -> Result<(), String> {
-        std::fs::create_dir_all(path.parent().unwrap_or(&self.dir)).map_err(|e| e.to_string())?;
+        // Sealed, and private to the user all the same (0700 folders, 0600 files), as the vault is.
+        crate::paths::create_private_dir_all(path.parent().unwrap_or(&self.dir))
+            .map_err(|e| e.to_string())?;
         // Written whole under another name, then renamed: a crash never leaves half a file under the real one.
         let temp = path.with_extension("tmp");
-        std::fs::write(&temp, self.sealer.seal(key, content)).map_err(|e| e.to_string())?;
+        let mut file = crate::paths::private_file()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temp)
+            .map_err(|e| e.to_string())?;
+        std::io::Write::write_all(&mut file, &self.sealer.seal(key, content)).map_err(|e| e.to_string())?;
+        drop(file);
         std::fs::rename(&temp, path).map_err(|e| e.to_string())
     }
 }
@@ -130,6 +139,21 @@ mod tests {
         std::fs::create_dir_all(cache.path(&other).parent().unwrap()).unwrap();
         std::fs::copy(cache.path(&key), cache.path(&other)).unwrap();
         assert!(cache.load(&other).is_none());
+    }
+
+    // Issue 10, finding 17: the cache's folders and files were created 0755 / 0644.
+    #[cfg(unix)]
+    #[test]
+    fn the_cache_is_private_to_the_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(dir.path().join("cache"), &vault(dir.path(), "v"));
+        let key = [3u8; 32];
+        cache.store_no_preview(&key);
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&cache.path(&key)), 0o600);
+        assert_eq!(mode(cache.path(&key).parent().unwrap()), 0o700);
+        assert_eq!(mode(&dir.path().join("cache")), 0o700);
     }
 
     #[test]
