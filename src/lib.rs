@@ -13,6 +13,9 @@ pub mod device;
 pub mod engine;
 pub mod vault;
 
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub mod cli;
 #[cfg(feature = "gui")]
 pub mod gui;

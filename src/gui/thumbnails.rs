@@ -23,8 +23,8 @@ use crate::vault::{Id, Index};
 /// Identifies a picture by its content: BLAKE3 over its chunk ids.
 pub type ThumbKey = [u8; 32];
 
-use crate::data::thumbnail::{downscaled, exif_of, orient, square, upright_as};
 pub use crate::data::thumbnail::{THUMB_SIZE, thumbnail_of};
+use crate::data::thumbnail::{downscaled, exif_of, orient, square, upright_as};
 
 /// The key of content made of `chunks`.
 pub fn key_of(chunks: &[Id]) -> ThumbKey {

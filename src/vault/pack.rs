@@ -214,16 +214,21 @@ pub fn read_header(file: &mut File, keys: &Keys, pack: &Id) -> Result<Vec<BlobEn
     file.read_exact(&mut sealed).map_err(|e| VaultError::io("read", what(), e))?;
     keys.open_in_place(HEADER_AD, &mut sealed)
         .map_err(|_| VaultError::damaged(what(), "its header fails authentication"))?;
-    let mut bytes = sealed.as_slice();
+    decode_header(&sealed, len - TRAILER_LEN - header_len)
+        .map_err(|reason| VaultError::damaged(what(), reason))
+}
+
+/// Decodes a pack header once opened: its blob entries, each checked to lie inside the `body` bytes before it.
+pub(crate) fn decode_header(plain: &[u8], body: u64) -> Result<Vec<BlobEntry>, String> {
+    let mut bytes = plain;
     if bytes.len() < 4 {
-        return Err(VaultError::damaged(what(), "its header is empty"));
+        return Err("its header is empty".into());
     }
     let count = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
     bytes = &bytes[4..];
-    let entries = decode_entries(&mut bytes, count).map_err(|reason| VaultError::damaged(what(), reason))?;
-    let body = len - TRAILER_LEN - header_len;
+    let entries = decode_entries(&mut bytes, count)?;
     if entries.iter().any(|e| e.offset + u64::from(e.length) > body) {
-        return Err(VaultError::damaged(what(), "its header lists a blob outside the file"));
+        return Err("its header lists a blob outside the file".into());
     }
     Ok(entries)
 }

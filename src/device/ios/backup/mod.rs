@@ -14,8 +14,8 @@
 mod device;
 mod error;
 pub mod extract;
-mod keybag;
-mod manifest;
+pub(crate) mod keybag;
+pub(crate) mod manifest;
 
 pub use device::ItunesBackupDevice;
 pub use error::IosBackupError;
@@ -252,7 +252,7 @@ fn read_plist_if_present(path: &Path) -> Result<Option<Dictionary>, IosBackupErr
     }
 }
 
-fn backup_info(
+pub(crate) fn backup_info(
     info: Option<&Dictionary>,
     manifest: Option<&Dictionary>,
     status: Option<&Dictionary>,
