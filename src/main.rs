@@ -20,11 +20,21 @@ fn main() {
     }
     if cli.command.is_none() {
         // `lifeboat` alone opens the desktop app.
+        #[cfg(feature = "gui")]
         if let Err(e) = lifeboat::gui::run() {
             log::error!("the app stopped: {e}");
             eprintln!("lifeboat: {}", cli::terminal_safe(&e.to_string(), true));
             std::process::exit(cli::exit::FAILURE);
         }
+        // A library-only build (`--no-default-features`, as the fuzz targets use) has no app to open.
+        #[cfg(not(feature = "gui"))]
+        {
+            eprintln!(
+                "lifeboat: this build has no desktop app (built without the `gui` feature); see `lifeboat --help`"
+            );
+            std::process::exit(cli::exit::FAILURE);
+        }
+        #[cfg(feature = "gui")]
         return;
     }
     if let Err(failure) = cli::run(cli) {

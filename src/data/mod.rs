@@ -22,6 +22,7 @@ pub mod photo_copy;
 mod raw;
 mod setting;
 pub mod sms_xml;
+pub mod thumbnail;
 pub mod vcard;
 
 pub use app::{App, AppPackage, AppPlatform, PackageFormat};

@@ -67,7 +67,7 @@ impl IndexFile {
         Self::decode(&plain).map_err(|reason| VaultError::damaged(what, reason))
     }
 
-    fn decode(mut bytes: &[u8]) -> Result<Self, String> {
+    pub(crate) fn decode(mut bytes: &[u8]) -> Result<Self, String> {
         fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Result<&'a [u8], String> {
             if bytes.len() < n {
                 return Err("it ends too early".into());

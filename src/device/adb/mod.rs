@@ -6,7 +6,7 @@
 //! `sync` (file transfer), `content` (parsing `content query`), `records` (provider rows → normalized
 //! records), `device` (walk, open, survey), `readahead` (pipelined fetching of small files), `restore`.
 
-mod content;
+pub(crate) mod content;
 mod device;
 mod error;
 mod key;
@@ -20,7 +20,7 @@ mod shell;
 mod sync;
 mod transport;
 pub mod usb;
-mod wire;
+pub(crate) mod wire;
 
 pub use content::{ContentRow, parse_rows};
 pub use device::{AndroidDevice, AndroidOptions, PhoneInfo};

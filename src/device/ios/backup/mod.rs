@@ -14,8 +14,8 @@
 mod device;
 mod error;
 pub mod extract;
-mod keybag;
-mod manifest;
+pub(crate) mod keybag;
+pub(crate) mod manifest;
 
 pub use device::ItunesBackupDevice;
 pub use error::IosBackupError;
@@ -289,7 +289,7 @@ fn read_plist_if_present(root: &Path, name: &str) -> Result<Option<Dictionary>, 
     }
 }
 
-fn backup_info(
+pub(crate) fn backup_info(
     info: Option<&Dictionary>,
     manifest: Option<&Dictionary>,
     status: Option<&Dictionary>,

@@ -7,7 +7,7 @@
 
 mod calls;
 mod contacts;
-mod sms;
+pub(crate) mod sms;
 mod sqlite;
 
 use std::fs;
