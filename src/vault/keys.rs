@@ -18,6 +18,17 @@ pub struct KdfParams {
     pub lanes: u32,
 }
 
+impl KdfParams {
+    /// Whether these costs are ones Lifeboat could have written (`vault init` allows at most 4 GiB and 100
+    /// passes). A slot file names its own costs and its check is no secret, so a slot asking for terabytes or
+    /// billions of passes is damage, not a reason to hang or abort.
+    pub fn is_sane(&self) -> bool {
+        (8..=4 * 1024 * 1024).contains(&self.memory_kib)
+            && (1..=100).contains(&self.passes)
+            && (1..=16).contains(&self.lanes)
+    }
+}
+
 impl Default for KdfParams {
     /// 64 MiB and 3 passes: about a quarter of a second here, and costly for anyone guessing passwords.
     fn default() -> Self {
@@ -111,7 +122,7 @@ impl KeySlot {
 
     /// Tries `password`; `Ok(None)` means it does not fit this slot.
     pub fn unlock(&self, password: &str) -> Result<Option<MasterSecret>, UnusableSlot> {
-        if self.kdf != "argon2id" || !self.is_intact() {
+        if self.kdf != "argon2id" || !self.is_intact() || !self.params.is_sane() {
             return Err(UnusableSlot);
         }
         let salt = hex::decode(&self.salt).map_err(|_| UnusableSlot)?;
@@ -152,6 +163,11 @@ mod tests {
         let mut slot = KeySlot::create("pw", CHEAP, &master).unwrap();
         slot.params.memory_kib = 1;
         assert_eq!(slot.unlock("pw").err(), Some(UnusableSlot));
+        // A slot (its check recomputed, as anyone can) asking for 4 TiB is unusable at once, not a hang.
+        let mut greedy = KeySlot::create("pw", CHEAP, &master).unwrap();
+        greedy.params.memory_kib = u32::MAX;
+        greedy.check = Some(greedy.checksum());
+        assert_eq!(greedy.unlock("pw").err(), Some(UnusableSlot));
         slot.params = CHEAP;
         slot.salt = "zz".into();
         assert_eq!(slot.unlock("pw").err(), Some(UnusableSlot));

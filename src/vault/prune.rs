@@ -131,8 +131,11 @@ impl Vault {
             let path = self.layout.pack(&pack.id);
             let bytes = std::fs::read(&path).map_err(|e| VaultError::io("read", &path, e))?;
             for entry in pack.entries.iter().filter(|e| used.contains(&e.id)) {
-                let sealed = bytes
-                    .get(entry.offset as usize..(entry.offset + u64::from(entry.length)) as usize)
+                let end = entry.offset.checked_add(u64::from(entry.length));
+                let sealed = end
+                    .and_then(|end| {
+                        bytes.get(usize::try_from(entry.offset).ok()?..usize::try_from(end).ok()?)
+                    })
                     .ok_or_else(|| {
                         VaultError::damaged(format!("pack {}", pack.id.short()), "it is truncated")
                     })?;
