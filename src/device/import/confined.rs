@@ -162,7 +162,7 @@ mod tests {
     use super::*;
 
     fn refusal(result: io::Result<File>) -> String {
-        let error = result.err().expect("refused");
+        let error = result.expect_err("refused");
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{error}");
         error.to_string()
     }
