@@ -17,6 +17,7 @@ mod open;
 mod pack;
 mod prune;
 mod reader;
+mod repair;
 mod snapshot;
 mod store;
 mod verify;
@@ -35,7 +36,8 @@ pub use lock::{LockInfo, WriteLock, hostname};
 pub use open::InitOptions;
 pub use prune::PruneReport;
 pub use reader::{BlobReader, ContentReader};
-pub use snapshot::{Node, Skipped, Snapshot, Totals, encode_catalog, now_ns, rfc3339};
+pub use repair::{RemovedSnapshot, RepairReport, RepairedSnapshot};
+pub use snapshot::{Node, Repaired, Skipped, Snapshot, Totals, encode_catalog, now_ns, rfc3339};
 pub use store::{BlobStore, StoreState, Stored, StreamError, adopt_orphan_packs};
 pub use verify::{VerifyOptions, VerifyReport};
 
