@@ -428,3 +428,105 @@ fn repaired_entry(new: &Id, old: &Id, lost: &[Node]) -> RepairedSnapshot {
         lost: lost.iter().map(|n| n.entry.path.to_string()).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::data::{Category, CategorySet, ItemPath};
+    use crate::device::{DeviceIdentity, DeviceKind, Entry};
+    use crate::vault::Totals;
+
+    fn node(path: &str, category: Category, size: u64) -> Node {
+        Node {
+            entry: Entry::file(ItemPath::new(path).unwrap(), category, size, None),
+            chunks: vec![Id([1; 32])],
+        }
+    }
+
+    fn snapshot(repaired: Option<Repaired>) -> Snapshot {
+        Snapshot {
+            id: Id([7; 32]),
+            time_ns: 5,
+            finished_ns: Some(6),
+            device: DeviceIdentity {
+                kind: DeviceKind::Android,
+                name: "phone".into(),
+                manufacturer: None,
+                model: None,
+                serial: "s".into(),
+                os_version: None,
+            },
+            categories: CategorySet::all(),
+            complete: true,
+            catalog: vec![Id([2; 32])],
+            totals: BTreeMap::from([
+                (Category::Photos, Totals { items: 2, bytes: 30 }),
+                (Category::Files, Totals { items: 1, bytes: 4 }),
+            ]),
+            unavailable: BTreeMap::new(),
+            skipped: Vec::new(),
+            parent: None,
+            run: Id([3; 32]),
+            host: "host".into(),
+            program: "test".into(),
+            repaired,
+        }
+    }
+
+    #[test]
+    fn a_repaired_snapshot_names_its_lost_items_and_corrects_its_totals() {
+        let plan = Plan {
+            old: snapshot(Some(Repaired { time_ns: 1, from: Id([9; 32]), lost: 2 })),
+            kept: vec![node("DCIM/b.jpg", Category::Photos, 10), node("x.txt", Category::Files, 4)],
+            lost: vec![node("DCIM/a.jpg", Category::Photos, 20)],
+        };
+        let new = repaired_snapshot(&plan, vec![Id([4; 32])], 1_700_000_000_000_000_000);
+        assert_ne!(new.id, plan.old.id);
+        assert_eq!(new.catalog, vec![Id([4; 32])]);
+        assert_eq!(new.totals[&Category::Photos], Totals { items: 1, bytes: 10 });
+        assert_eq!(new.totals[&Category::Files], Totals { items: 1, bytes: 4 });
+        assert_eq!(new.skipped.len(), 1);
+        assert_eq!(new.skipped[0].what, "DCIM/a.jpg");
+        assert!(
+            new.skipped[0]
+                .reason
+                .starts_with("lost: damaged in the vault; removed by `lifeboat repair` on 2023-")
+        );
+        // The count adds up across repairs; `from` names the file this one replaces.
+        assert_eq!(
+            new.repaired,
+            Some(Repaired { time_ns: 1_700_000_000_000_000_000, from: Id([7; 32]), lost: 3 })
+        );
+        assert_eq!((new.time_ns, new.run, new.complete), (5, Id([3; 32]), true));
+    }
+
+    #[test]
+    fn an_old_snapshot_without_the_field_still_reads() {
+        let mut value = serde_json::to_value(snapshot(None)).unwrap();
+        assert!(value.get("repaired").is_none(), "not written when absent");
+        value.as_object_mut().unwrap().remove("repaired");
+        let read: Snapshot = serde_json::from_value(value).unwrap();
+        assert_eq!(read.repaired, None);
+    }
+
+    #[test]
+    fn the_index_is_right_only_when_it_lists_exactly_the_good_packs_as_they_are() {
+        let entry = |n: u8, offset: u64| BlobEntry {
+            kind: super::super::pack::BlobKind::Data,
+            id: Id([n; 32]),
+            offset,
+            length: 10,
+            raw_length: 5,
+        };
+        let pack = PackInfo { id: Id([1; 32]), entries: vec![entry(1, 0), entry(2, 10)] };
+        let old = HashMap::from([(pack.id, pack.clone())]);
+        assert!(same_packs(&old, std::slice::from_ref(&pack)));
+        let moved = PackInfo { id: pack.id, entries: vec![entry(1, 0), entry(2, 20)] };
+        assert!(!same_packs(&old, &[moved]));
+        let orphan = PackInfo { id: Id([5; 32]), entries: vec![entry(3, 0)] };
+        assert!(!same_packs(&old, &[pack.clone(), orphan]));
+        assert!(!same_packs(&old, &[]));
+    }
+}
