@@ -8,6 +8,7 @@ pub mod demo;
 mod devices;
 mod output;
 mod password;
+mod repair;
 mod restore;
 mod signals;
 mod transfer;
@@ -103,6 +104,13 @@ pub enum Command {
     },
     /// Reclaim space that no backup uses any more.
     Prune,
+    /// Rebuild the index from the packs, drop what cannot be read, and keep every backup that lost data as a
+    /// partial backup that names what is missing.
+    Repair {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Change the vault password.
     Passwd,
     /// Remove a lock left by a program that is gone.
@@ -392,6 +400,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Repair { json } => repair::repair(&open_vault(&cli.vault)?, json, cli.quiet, &cancel),
         Command::Passwd => {
             let mut vault = open_vault(&cli.vault)?;
             let new = password::new("LIFEBOAT_NEW_PASSWORD")?;
@@ -486,6 +495,11 @@ pub(crate) fn snapshot_json(s: &Snapshot) -> serde_json::Value {
         "skipped": s.skipped,
         "parent": s.parent.map(|p| p.to_hex()),
         "host": s.host,
+        "repaired": s.repaired.map(|r| json!({
+            "time": rfc3339(r.time_ns),
+            "from": r.from.to_hex(),
+            "lost": r.lost,
+        })),
     })
 }
 
@@ -515,11 +529,19 @@ fn list_snapshots(vault: &Vault, as_json: bool) -> Result<(), Failure> {
             s.categories.to_string(),
             s.items().to_string(),
             text::bytes(s.size()),
-            if s.complete { t!("status-complete") } else { t!("status-incomplete") },
+            snapshot_status(s),
         ]);
     }
     output::table(&rows);
     Ok(())
+}
+
+fn snapshot_status(s: &Snapshot) -> String {
+    let status = if s.complete { t!("status-complete") } else { t!("status-incomplete") };
+    match s.repaired {
+        Some(repaired) => format!("{status}, {}", t!("status-repaired", lost = repaired.lost)),
+        None => status,
+    }
 }
 
 fn list_items(vault: &Vault, prefix: &str, as_json: bool) -> Result<(), Failure> {

@@ -33,6 +33,16 @@ snapshot-forgotten = Sicherung { $id } entfernt; `lifeboat prune` gibt ihren Pla
 snapshot-damaged = Warnung: Sicherung { $id } ist nicht lesbar: { $reason }
 prune-summary = Aufräumen beendet: { $removed } Pakete entfernt, { $repacked } neu gepackt, { $freed } frei geworden.
 prune-no-room-to-repack = { $packs } teilweise genutzte Pakete blieben, wie sie sind: Auf dem Datenträger war kein Platz, um ihren noch genutzten Inhalt zu kopieren. Führe `lifeboat prune` erneut aus, sobald mehr Platz frei ist.
+repair-packs = { $packs } Pakete geprüft: { $damaged } beschädigt, { $salvaged } Blöcke daraus gerettet, { $lost } Blöcke verloren.
+repair-pack-damaged = Paket { $pack } ist beschädigt und wurde entfernt: { $reason }
+repair-index = Index aus den Paketen neu aufgebaut: Eine neue Indexdatei ersetzt { $replaced } ({ $damaged } davon beschädigt).
+repair-snapshot-removed = Sicherung { $id } wurde entfernt: { $reason }
+repair-snapshot-repaired = Sicherung { $from } hat { $items } Elemente verloren; sie ist jetzt Sicherung { $id }, die sie als ausgelassen nennt:
+repair-lost-item = verloren: { $path }
+repair-done = Der Tresor ist wieder stimmig.
+repair-nothing = Nichts war zu reparieren: Der Tresor ist stimmig.
+repair-still-damaged = Der Tresor ist auch nach der Reparatur nicht stimmig ({ $problems } Probleme); siehe oben.
+status-repaired = repariert, { $lost } Elemente verloren
 
 ## Sicherung
 backup-done = { $device } als Sicherung { $id } gesichert: { $items } Elemente, { $size }, in { $duration }.

@@ -33,6 +33,16 @@ snapshot-forgotten = Forgot snapshot { $id }; run `lifeboat prune` to reclaim it
 snapshot-damaged = warning: snapshot { $id } cannot be read: { $reason }
 prune-summary = Prune finished: { $removed } packs removed, { $repacked } repacked, { $freed } freed.
 prune-no-room-to-repack = { $packs } partly used packs were kept as they are: the disk had no room to copy what they still hold. Run `lifeboat prune` again once there is more free space.
+repair-packs = Checked { $packs } packs: { $damaged } damaged, { $salvaged } chunks saved from them, { $lost } chunks lost.
+repair-pack-damaged = pack { $pack } is damaged and was removed: { $reason }
+repair-index = Rebuilt the index from the packs: one new index file replaces { $replaced } ({ $damaged } of them damaged).
+repair-snapshot-removed = Snapshot { $id } was removed: { $reason }
+repair-snapshot-repaired = Snapshot { $from } lost { $items } items; it is now snapshot { $id }, which names them as skipped:
+repair-lost-item = lost: { $path }
+repair-done = The vault is consistent again.
+repair-nothing = Nothing needed repair: the vault is consistent.
+repair-still-damaged = The vault is still not consistent after the repair ({ $problems } problems); see above.
+status-repaired = repaired, { $lost } items lost
 
 ## Backup
 backup-done = Backed up { $device } as snapshot { $id }: { $items } items, { $size }, in { $duration }.

@@ -188,6 +188,7 @@ pub fn backup(
         run: Id::random(),
         host: hostname(),
         program: format!("lifeboat {}", env!("CARGO_PKG_VERSION")),
+        repaired: None,
     };
 
     let files_to_read = to_read.len() as u64;

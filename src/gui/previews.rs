@@ -103,6 +103,7 @@ mod tests {
             run: crate::vault::Id::default(),
             host: "test".into(),
             program: "test".into(),
+            repaired: None,
         }
     }
 

@@ -18,6 +18,7 @@ pub(crate) mod pack;
 mod prune;
 mod reader;
 mod recovery;
+mod repair;
 pub(crate) mod snapshot;
 mod store;
 mod verify;
@@ -37,7 +38,8 @@ pub use open::InitOptions;
 pub use prune::PruneReport;
 pub use reader::{BlobReader, ContentReader};
 pub use recovery::{BadRecoveryCode, RecoveryCode};
-pub use snapshot::{Node, Skipped, Snapshot, Totals, encode_catalog, now_ns, rfc3339};
+pub use repair::{RemovedSnapshot, RepairReport, RepairedSnapshot};
+pub use snapshot::{Node, Repaired, Skipped, Snapshot, Totals, encode_catalog, now_ns, rfc3339};
 pub use store::{BlobStore, StoreState, Stored, StreamError, adopt_orphan_packs};
 pub use verify::{VerifyOptions, VerifyReport};
 

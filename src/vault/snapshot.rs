@@ -84,6 +84,21 @@ pub struct Snapshot {
     pub host: String,
     /// The Lifeboat version that made it.
     pub program: String,
+    /// Set when `lifeboat repair` rewrote this snapshot without items whose data was lost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<Repaired>,
+}
+
+/// How a snapshot came out of `lifeboat repair`: an honest partial copy of the snapshot `from`, whose lost items
+/// are listed in `skipped`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repaired {
+    /// When the repair ran, nanoseconds since the Unix epoch.
+    pub time_ns: i64,
+    /// The snapshot file this one replaced (a crashed repair finds its work done through it).
+    pub from: Id,
+    /// Items lost, counting earlier repairs of the same backup.
+    pub lost: u64,
 }
 
 fn snapshot_ad(id: &Id) -> Vec<u8> {
