@@ -182,7 +182,13 @@ fn a_stray_pack_that_does_not_match_its_name_is_not_adopted() {
 #[test]
 fn a_damaged_key_slot_or_a_lost_config_is_damage_not_a_wrong_password() {
     let (_work, _source, vault) = backed_up();
-    let slot = fs::read_dir(vault.join("keys")).unwrap().flatten().next().unwrap().path();
+    // The password's slot, not the recovery code's.
+    let slot = fs::read_dir(vault.join("keys"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| !fs::read_to_string(path).unwrap().contains("\"recovery\""))
+        .unwrap();
     let original = fs::read(&slot).unwrap();
     fs::write(&slot, &original[..original.len() - 20]).unwrap();
     let stderr = fails(lifeboat(&vault).arg("snapshots"), 5);
