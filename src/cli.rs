@@ -400,7 +400,11 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Repair { json } => repair::repair(&open_vault(&cli.vault)?, json, cli.quiet, &cancel),
+        Command::Repair { json } => {
+            let vault = open_vault(&cli.vault)?;
+            signals::cancel_on_interrupt(&cancel);
+            repair::repair(&vault, json, cli.quiet, &cancel)
+        }
         Command::Passwd => {
             let mut vault = open_vault(&cli.vault)?;
             let new = password::new("LIFEBOAT_NEW_PASSWORD")?;

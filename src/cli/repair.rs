@@ -6,7 +6,7 @@ use crate::engine::{Cancel, Meter};
 use crate::t;
 use crate::vault::{RepairReport, Vault};
 
-use super::output::{self, Console};
+use super::output::{self, Console, outln};
 use super::{Failure, exit};
 
 /// Runs the repair and prints its report.
@@ -31,7 +31,7 @@ pub fn repair(vault: &Vault, as_json: bool, quiet: bool, cancel: &Cancel) -> Res
 }
 
 fn print_report(report: &RepairReport) {
-    println!(
+    outln!(
         "{}",
         t!(
             "repair-packs",
@@ -42,22 +42,22 @@ fn print_report(report: &RepairReport) {
         )
     );
     for pack in &report.packs_damaged {
-        println!("  {}", t!("repair-pack-damaged", pack = pack.pack.clone(), reason = pack.reason.clone()));
+        outln!("  {}", t!("repair-pack-damaged", pack = pack.pack.clone(), reason = pack.reason.clone()));
     }
     if report.index_rebuilt {
-        println!(
+        outln!(
             "{}",
             t!("repair-index", replaced = report.index_files_replaced, damaged = report.index_files_damaged)
         );
     }
     for snapshot in &report.snapshots_removed {
-        println!(
+        outln!(
             "{}",
             t!("repair-snapshot-removed", id = snapshot.id.clone(), reason = snapshot.reason.clone())
         );
     }
     for snapshot in &report.snapshots_repaired {
-        println!(
+        outln!(
             "{}",
             t!(
                 "repair-snapshot-repaired",
@@ -67,17 +67,17 @@ fn print_report(report: &RepairReport) {
             )
         );
         for path in &snapshot.lost {
-            println!("  {}", t!("repair-lost-item", path = path.clone()));
+            outln!("  {}", t!("repair-lost-item", path = path.clone()));
         }
     }
     for problem in &report.problems {
-        println!("  {}", t!("verify-problem", problem = problem.clone()));
+        outln!("  {}", t!("verify-problem", problem = problem.clone()));
     }
     if report.is_consistent() {
         if report.changed_anything() {
-            println!("{}", t!("repair-done"));
+            outln!("{}", t!("repair-done"));
         } else {
-            println!("{}", t!("repair-nothing"));
+            outln!("{}", t!("repair-nothing"));
         }
     }
 }
